@@ -1,0 +1,18 @@
+package dev.determinedbatch.storage;
+
+import java.io.IOException;
+
+/** No complete checkpoint has the uuid asked for. */
+public class CheckpointNotFoundException extends IOException {
+
+    private final String uuid;
+
+    public CheckpointNotFoundException(String uuid, String where) {
+        super("no complete checkpoint " + uuid + " in " + where);
+        this.uuid = uuid;
+    }
+
+    public String uuid() {
+        return uuid;
+    }
+}
