@@ -1,0 +1,96 @@
+package dev.determinedbatch.client;
+
+import dev.determinedbatch.client.core.Scheduler;
+import dev.determinedbatch.client.master.Credentials;
+import dev.determinedbatch.client.master.MasterConnection;
+import dev.determinedbatch.client.master.MasterSettings;
+import dev.determinedbatch.client.master.MasterTls;
+import dev.determinedbatch.client.master.MasterUrl;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * How a {@link TrialSession} runs: against which master (none: local mode), with which clock,
+ * scheduler and queue sizes. {@link #fromConfig} reads the MicroProfile Config keys, which
+ * include Determined's own environment variables ({@code det.master} is {@code DET_MASTER}).
+ *
+ * @param master           empty for local mode
+ * @param localMetricsFile where local mode appends its events
+ * @param scheduler        null for a real one owned by the session
+ */
+public record SessionOptions(
+        Optional<MasterSettings> master,
+        Path localMetricsFile,
+        Clock clock,
+        Scheduler scheduler,
+        MasterConnection.Sleeper sleeper,
+        int metricQueueCapacity,
+        Duration logFlushInterval,
+        int logBatchLines,
+        boolean shipLogs) {
+
+    public static final int DEFAULT_QUEUE_CAPACITY = 1000;
+
+    public SessionOptions {
+        if (metricQueueCapacity < 1) {
+            throw new IllegalArgumentException("det.metrics.queue-capacity must be at least 1, got " + metricQueueCapacity);
+        }
+    }
+
+    public static SessionOptions local(Path metricsFile) {
+        return new SessionOptions(Optional.empty(), metricsFile, Clock.systemUTC(), null,
+                duration -> Thread.sleep(duration.toMillis()), DEFAULT_QUEUE_CAPACITY, Duration.ofSeconds(1), 1000, true);
+    }
+
+    public static SessionOptions master(MasterSettings master) {
+        return local(defaultMetricsFile()).withMaster(master);
+    }
+
+    public SessionOptions withMaster(MasterSettings settings) {
+        return new SessionOptions(Optional.ofNullable(settings), localMetricsFile, clock, scheduler, sleeper,
+                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs);
+    }
+
+    public SessionOptions withTime(Clock clock, Scheduler scheduler, MasterConnection.Sleeper sleeper) {
+        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
+                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs);
+    }
+
+    public SessionOptions withMetricQueueCapacity(int capacity) {
+        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
+                capacity, logFlushInterval, logBatchLines, shipLogs);
+    }
+
+    static Path defaultMetricsFile() {
+        return Path.of(System.getProperty("user.home"), ".local", "share", "determined-batch", "metrics.jsonl");
+    }
+
+    /** Reads the {@code det.*} keys; see the README's configuration table. */
+    public static SessionOptions fromConfig(Config config) {
+        Path metricsFile = config.getOptionalValue("det.local.metrics-file", String.class)
+                .map(Path::of).orElse(defaultMetricsFile());
+        SessionOptions options = local(metricsFile).withMetricQueueCapacity(
+                config.getOptionalValue("det.metrics.queue-capacity", Integer.class).orElse(DEFAULT_QUEUE_CAPACITY));
+        Optional<String> address = config.getOptionalValue("det.master", String.class)
+                .or(() -> config.getOptionalValue("det.master.addr", String.class));
+        if (address.isEmpty()) {
+            return options;
+        }
+        Credentials credentials = Credentials.resolve(
+                config.getOptionalValue("det.user", String.class),
+                config.getOptionalValue("det.pass", String.class),
+                config.getOptionalValue("det.user.token", String.class));
+        MasterTls tls = new MasterTls(
+                config.getOptionalValue("det.master.cert.file", String.class).orElse(null),
+                config.getOptionalValue("det.master.cert.name", String.class).orElse(null));
+        MasterSettings settings = new MasterSettings(MasterUrl.parse(address.get()), credentials, tls,
+                Duration.ofSeconds(config.getOptionalValue("det.master.timeout.connect", Integer.class).orElse(10)),
+                Duration.ofSeconds(config.getOptionalValue("det.master.timeout.read", Integer.class).orElse(60)),
+                config.getOptionalValue("det.master.retries", Integer.class).orElse(MasterSettings.DEFAULT_RETRIES),
+                MasterSettings.DEFAULT_BACKOFF);
+        return options.withMaster(settings);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.determinedbatch.client.local;
+
+import dev.determinedbatch.client.core.DeterminedException;
+import dev.determinedbatch.client.core.LogLine;
+import dev.determinedbatch.client.core.MetricReport;
+import dev.determinedbatch.client.core.TrialBackend;
+import dev.determinedbatch.client.core.TrialInfo;
+import dev.determinedbatch.client.core.TrialSpec;
+import dev.determinedbatch.client.core.TrialState;
+import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.PythonJson;
+import dev.determinedbatch.storage.StoredCheckpoint;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * The trial record when no master is configured: events appended to a JSON-lines file (and the
+ * log), checkpoints found in the checkpoint storage. A trial is known by its external ids; each
+ * checkpoint carries them in {@value #TRIAL_KEY}, so trials sharing a directory never resume
+ * from each other. The latest checkpoint is the complete one of the trial with the highest
+ * {@code steps_completed}.
+ */
+public final class LocalBackend implements TrialBackend {
+
+    public static final String TRIAL_KEY = "local_trial_id";
+    private static final Logger LOG = Logger.getLogger(LocalBackend.class.getName());
+
+    private final Path metricsFile;
+    private final Clock clock;
+    private BufferedWriter out;
+    private String trialId;
+    private int runId;
+
+    public LocalBackend(Path metricsFile, Clock clock) {
+        this.metricsFile = metricsFile.toAbsolutePath();
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized TrialInfo start(TrialSpec spec, Map<String, Object> storageConfig) {
+        trialId = spec.externalTrialId() != null
+                ? spec.externalExperimentId() + "/" + spec.externalTrialId()
+                : "local-" + UUID.randomUUID();
+        try {
+            Files.createDirectories(metricsFile.getParent());
+            runId = 1 + previousRuns();
+            out = Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new DeterminedException("cannot open the local metrics file " + metricsFile + ": " + e.getMessage(), e);
+        }
+        Optional<StoredCheckpoint> latest = latestCheckpoint(spec);
+        TrialInfo info = new TrialInfo(0, 0, runId, "local." + trialId, null,
+                latest.map(StoredCheckpoint::uuid).orElse(null),
+                latest.map(StoredCheckpoint::stepsCompleted).orElse(0L), null, true);
+        append(event("start", "storage", storageConfig));
+        setState(TrialState.RUNNING);
+        LOG.log(Level.INFO, "local trial {0} run {1} started (no Determined master configured); metrics go to {2};"
+                + " latest checkpoint: {3}", new Object[] {trialId, runId, metricsFile,
+                    info.latestCheckpointUuid().orElse("none")});
+        return info;
+    }
+
+    private int previousRuns() throws IOException {
+        if (!Files.exists(metricsFile)) {
+            return 0;
+        }
+        try (Stream<String> lines = Files.lines(metricsFile, StandardCharsets.UTF_8)) {
+            return (int) lines.filter(line -> line.contains("\"start\""))
+                    .map(LocalBackend::parseOrNull)
+                    .filter(e -> e != null && "start".equals(e.get("event")) && trialId.equals(e.get("trial")))
+                    .count();
+        }
+    }
+
+    private static Map<String, Object> parseOrNull(String line) {
+        try {
+            return JsonParser.parseObject(line);
+        } catch (IllegalArgumentException torn) {
+            return null; // a line cut short by a crash
+        }
+    }
+
+    private Optional<StoredCheckpoint> latestCheckpoint(TrialSpec spec) {
+        try {
+            return spec.checkpointStorage().list().stream()
+                    .filter(c -> trialId.equals(c.metadata().get(TRIAL_KEY)))
+                    .max(Comparator.comparingLong(StoredCheckpoint::stepsCompleted));
+        } catch (IOException e) {
+            throw new DeterminedException("cannot list checkpoints in " + spec.checkpointStorage().config()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, Object> checkpointTags() {
+        return Map.of(TRIAL_KEY, trialId);
+    }
+
+    @Override
+    public void heartbeat() {
+        // nobody watches a local trial's liveness
+    }
+
+    @Override
+    public void reportMetrics(MetricReport report) {
+        append(event("metrics", "group", report.group(), "steps_completed", report.stepsCompleted(),
+                "metrics", report.avgMetrics(), "batch_metrics", report.batchMetrics()));
+        LOG.log(Level.INFO, "trial {0} {1} metrics at step {2}: {3}",
+                new Object[] {trialId, report.group(), report.stepsCompleted(), PythonJson.wire(report.avgMetrics())});
+    }
+
+    @Override
+    public void reportProgress(double progress) {
+        append(event("progress", "progress", progress));
+    }
+
+    @Override
+    public void reportCheckpoint(StoredCheckpoint checkpoint, Instant reportTime) {
+        append(event("checkpoint", "uuid", checkpoint.uuid(), "steps_completed", checkpoint.stepsCompleted()));
+    }
+
+    @Override
+    public void deleteCheckpoints(List<String> uuids) {
+        append(event("checkpoints_deleted", "uuids", uuids));
+    }
+
+    @Override
+    public void setState(TrialState state) {
+        append(event("state", "state", state.wireName()));
+    }
+
+    @Override
+    public void shipLogs(List<LogLine> lines) {
+        // the JVM's own log already holds them
+    }
+
+    private Map<String, Object> event(String kind, Object... fields) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("time", clock.instant().toString());
+        event.put("trial", trialId);
+        event.put("run", runId);
+        event.put("event", kind);
+        for (int i = 0; i < fields.length; i += 2) {
+            event.put((String) fields[i], fields[i + 1]);
+        }
+        return event;
+    }
+
+    private synchronized void append(Map<String, Object> event) {
+        try {
+            out.write(PythonJson.wire(event));
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to the local metrics file " + metricsFile, e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing the local metrics file " + metricsFile + " failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.determinedbatch.client.master;
+
+import dev.determinedbatch.client.core.LogLine;
+import dev.determinedbatch.client.core.MetricReport;
+import dev.determinedbatch.client.core.TrialBackend;
+import dev.determinedbatch.client.core.TrialInfo;
+import dev.determinedbatch.client.core.TrialSpec;
+import dev.determinedbatch.client.core.TrialState;
+import dev.determinedbatch.json.PythonJson;
+import dev.determinedbatch.storage.StoredCheckpoint;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A trial recorded by a Determined master, with the calls and bodies of Determined's
+ * {@code core_v2} (see PROTOCOL.md). Retried reports stay exact: the master merges a metric report
+ * of the same group, step and run, and a checkpoint it already holds counts as reported.
+ */
+public final class MasterBackend implements TrialBackend {
+
+    private static final Logger LOG = Logger.getLogger(MasterBackend.class.getName());
+    /** Python's {@code datetime.isoformat()} of an aware UTC time, with microseconds. */
+    private static final DateTimeFormatter ISO_MICROS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
+
+    private final MasterConnection master;
+    private volatile TrialInfo trial;
+
+    public MasterBackend(MasterConnection master) {
+        this.master = master;
+    }
+
+    @Override
+    public TrialInfo start(TrialSpec spec, Map<String, Object> storageConfig) {
+        master.authenticate();
+        long experimentId = experiment(spec, storageConfig);
+        Map<String, Object> created = trial(spec, experimentId);
+        long trialId = asLong(created.get("id"), "trial.id");
+        String taskId = String.valueOf(created.get("taskId"));
+
+        Map<String, Object> info = master.call("GET /api/v1/master", MasterApi::masterInfo);
+        String clusterId = info.get("clusterId") == null ? null : String.valueOf(info.get("clusterId"));
+
+        Map<String, Object> start = object("trialId", trialId, "resume", true);
+        Map<String, Object> started = master.call("POST /api/v1/trials/" + trialId + "/start",
+                api -> api.startTrial(trialId, PythonJson.wire(start)));
+        int runId = (int) asLong(started.get("trialRunId"), "trialRunId");
+        String latest = (String) started.get("latestCheckpoint");
+        long steps = started.get("stepsCompleted") == null ? 0 : asLong(started.get("stepsCompleted"), "stepsCompleted");
+
+        Map<String, Object> run = object("runId", trialId, "checkpointStorage", storageConfig);
+        Map<String, Object> runStarted = master.call("POST /api/v1/runs/start",
+                api -> api.startRun(PythonJson.wire(run)));
+        Long storageId = runStarted.get("storageId") == null ? null : asLong(runStarted.get("storageId"), "storageId");
+
+        trial = new TrialInfo(experimentId, trialId, runId, taskId, clusterId, latest, steps, storageId, false);
+        setState(TrialState.RUNNING);
+        LOG.log(Level.INFO, "trial {0} (experiment {1}, task {2}) run {3} started at {4}; latest checkpoint: {5}",
+                new Object[] {trialId, experimentId, taskId, runId, master.url(), latest == null ? "none" : latest});
+        return trial;
+    }
+
+    private long experiment(TrialSpec spec, Map<String, Object> storageConfig) {
+        String body = PythonJson.wire(object("config", ExperimentConfig.yaml(spec, storageConfig), "unmanaged", true));
+        Map<String, Object> answer = spec.externalExperimentId() != null
+                ? master.call("PUT /api/v1/experiments/by-external-id/" + spec.externalExperimentId(),
+                        api -> api.putExperiment(spec.externalExperimentId(), body))
+                : master.call("POST /api/v1/experiments", api -> api.createExperiment(body));
+        return asLong(field(answer, "experiment").get("id"), "experiment.id");
+    }
+
+    private Map<String, Object> trial(TrialSpec spec, long experimentId) {
+        Map<String, Object> create = object("experimentId", experimentId, "hparams", spec.hparams(), "unmanaged", true);
+        Map<String, Object> answer;
+        if (spec.externalTrialId() != null) {
+            String body = PythonJson.wire(object("createTrialRequest", create, "externalTrialId", spec.externalTrialId()));
+            answer = master.call("PUT /api/v1/trials", api -> api.putTrial(body));
+        } else {
+            String body = PythonJson.wire(create);
+            answer = master.call("POST /api/v1/trials", api -> api.createTrial(body));
+        }
+        return field(answer, "trial");
+    }
+
+    @Override
+    public void heartbeat() {
+        long id = trial().trialId();
+        String body = PythonJson.wire(object("trialId", id));
+        master.call("PATCH /api/v1/trials/" + id + " (heartbeat)", api -> api.patchTrial(id, body));
+    }
+
+    @Override
+    public void reportMetrics(MetricReport report) {
+        TrialInfo t = trial();
+        Map<String, Object> values = object("avgMetrics", report.avgMetrics(), "batchMetrics", report.batchMetrics());
+        Map<String, Object> metrics = object("metrics", values, "trialId", t.trialId(), "trialRunId", t.trialRunId(),
+                "reportTime", null, "stepsCompleted", report.stepsCompleted());
+        String body = PythonJson.wire(object("group", report.group(), "metrics", metrics));
+        master.call("POST /api/v1/trials/" + t.trialId() + "/metrics (" + report.group() + ", step "
+                + report.stepsCompleted() + ")", api -> api.reportMetrics(t.trialId(), body));
+    }
+
+    @Override
+    public void reportProgress(double progress) {
+        long id = trial().trialId();
+        String body = PythonJson.wire(object("progress", progress, "is_raw", true));
+        master.call("POST /api/v1/trials/" + id + "/progress", api -> api.reportProgress(id, body));
+    }
+
+    @Override
+    public void reportCheckpoint(StoredCheckpoint checkpoint, Instant reportTime) {
+        TrialInfo t = trial();
+        Map<String, Object> resources = new LinkedHashMap<>();
+        checkpoint.resources().forEach((path, size) -> resources.put(path, Long.toString(size)));
+        Map<String, Object> body = object("metadata", checkpoint.metadata(), "resources", resources,
+                "state", "STATE_COMPLETED", "training", Map.of(), "uuid", checkpoint.uuid(), "allocationId", null,
+                "reportTime", ISO_MICROS.format(reportTime), "storageId", t.storageId(), "taskId", t.taskId());
+        String json = PythonJson.wire(body);
+        String what = "POST /api/v1/checkpoints (" + checkpoint.uuid() + ")";
+        try {
+            master.call(what, api -> api.reportCheckpoint(json));
+        } catch (MasterException refused) {
+            // a retried post whose first try was stored before its answer was lost
+            if (!masterHolds(checkpoint.uuid())) {
+                throw refused;
+            }
+            LOG.log(Level.INFO, "{0}: the master already holds this checkpoint; counted as reported", what);
+        }
+    }
+
+    private boolean masterHolds(String uuid) {
+        try {
+            Map<String, Object> answer = master.call("GET /api/v1/checkpoints/" + uuid, api -> api.getCheckpoint(uuid));
+            Object checkpoint = answer.get("checkpoint");
+            return checkpoint instanceof Map<?, ?> c && uuid.equals(c.get("uuid"))
+                    && "STATE_COMPLETED".equals(c.get("state"));
+        } catch (MasterException notThere) {
+            return false;
+        }
+    }
+
+    @Override
+    public void deleteCheckpoints(List<String> uuids) {
+        String body = PythonJson.wire(object("checkpointUuids", uuids));
+        master.call("DELETE /api/v1/checkpoints " + uuids, api -> api.deleteCheckpoints(body));
+    }
+
+    @Override
+    public void setState(TrialState state) {
+        long id = trial().trialId();
+        String body = PythonJson.wire(object("trialId", id, "state", state.wireName()));
+        master.call("PATCH /api/v1/trials/" + id + " (" + state.wireName() + ")", api -> api.patchTrial(id, body));
+    }
+
+    @Override
+    public void shipLogs(List<LogLine> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        String taskId = trial().taskId();
+        List<Object> entries = new ArrayList<>(lines.size());
+        for (LogLine line : lines) {
+            entries.add(object("task_id", taskId, "timestamp", ISO_MICROS.format(line.timestamp()),
+                    "rank", "0", "log", line.text() + "\n"));
+        }
+        String body = PythonJson.wire(entries);
+        master.call("POST /task-logs (" + lines.size() + " lines)", api -> api.shipLogs(body));
+    }
+
+    @Override
+    public void close() {
+        master.close();
+    }
+
+    private TrialInfo trial() {
+        TrialInfo t = trial;
+        if (t == null) {
+            throw new IllegalStateException("the trial has not been started");
+        }
+        return t;
+    }
+
+    /** A JSON object with its keys in the order given, nulls kept (the Python client sends them). */
+    static Map<String, Object> object(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> field(Map<String, Object> answer, String name) {
+        Object value = answer.get(name);
+        if (!(value instanceof Map)) {
+            throw new MasterException("reading the master's answer", 200, "no '" + name + "' object in it");
+        }
+        return (Map<String, Object>) value;
+    }
+
+    /** int64 fields travel as JSON strings (proto3), int32 as numbers: take either. */
+    static long asLong(Object value, String field) {
+        if (value instanceof Number n) {
+            return n.longValue();
+        }
+        if (value instanceof String s) {
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+        }
+        throw new MasterException("reading the master's answer", 200, "field '" + field + "' is not an integer: " + value);
+    }
+}

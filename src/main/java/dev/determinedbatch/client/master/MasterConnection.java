@@ -1,0 +1,254 @@
+package dev.determinedbatch.client.master;
+
+import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.PythonJson;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.client.ClientRequestContext;
+import jakarta.ws.rs.client.ClientRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.SSLContext;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
+
+/**
+ * An authenticated session with the master: logs in (or checks a given token with
+ * {@code GET /api/v1/me}), sends the bearer token, logs in again once on 401, and retries with
+ * exponential backoff on 502/503/504 and on connection failures. Unlike Determined's Python
+ * client it retries POSTs too; the callers make that safe (see {@code MasterBackend}).
+ */
+public final class MasterConnection implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(MasterConnection.class.getName());
+    private static final String LOGIN_PATH = "api/v1/auth/login";
+
+    /** Waits between retries; injected so that tests do not sleep. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private final MasterSettings settings;
+    private final MasterApi api;
+    private final Sleeper sleeper;
+    private final Object authLock = new Object();
+    private volatile String token;
+    private volatile boolean givenTokenRefused;
+
+    private MasterConnection(MasterSettings settings, Sleeper sleeper) {
+        this.settings = settings;
+        this.sleeper = sleeper;
+        this.api = buildClient(settings);
+    }
+
+    public static MasterConnection open(MasterSettings settings) {
+        return open(settings, duration -> Thread.sleep(duration.toMillis()));
+    }
+
+    public static MasterConnection open(MasterSettings settings, Sleeper sleeper) {
+        return new MasterConnection(settings, sleeper);
+    }
+
+    public MasterUrl url() {
+        return settings.url();
+    }
+
+    /**
+     * Makes one authenticated call.
+     *
+     * @param what names the call in errors and logs, e.g. {@code "PUT /api/v1/trials"}
+     * @return the response body as a JSON object (empty for an empty body)
+     * @throws MasterException            for an error status (after retries where they apply)
+     * @throws MasterUnreachableException when no answer came, naming the master's URL
+     */
+    public Map<String, Object> call(String what, Function<MasterApi, Response> call) {
+        return send(what, call, true);
+    }
+
+    /** Logs in (or validates the given token) now, so that bad credentials fail at once. */
+    public void authenticate() {
+        currentToken();
+    }
+
+    private Map<String, Object> send(String what, Function<MasterApi, Response> call, boolean authenticated) {
+        int attempt = 0;
+        boolean renewed = false;
+        while (true) {
+            String used = authenticated ? currentToken() : null;
+            int status;
+            String body;
+            try (Response response = call.apply(api)) {
+                status = response.getStatus();
+                body = response.hasEntity() ? response.readEntity(String.class) : "";
+            } catch (ProcessingException e) {
+                if (attempt < settings.retries()) {
+                    LOG.log(Level.WARNING, "{0} failed: master {1} not reachable ({2}); retry {3} of {4}",
+                            new Object[] {what, settings.url(), e.getMessage(), attempt + 1, settings.retries()});
+                    backoff(attempt++, what);
+                    continue;
+                }
+                throw new MasterUnreachableException(what, settings.url(), e);
+            }
+            if (status == 401 && authenticated && !renewed) {
+                LOG.log(Level.INFO, "{0}: the master refused the session token (401); authenticating again", what);
+                invalidate(used);
+                renewed = true;
+                continue;
+            }
+            if ((status == 502 || status == 503 || status == 504) && attempt < settings.retries()) {
+                LOG.log(Level.WARNING, "{0} answered HTTP {1} by master {2}; retry {3} of {4}",
+                        new Object[] {what, status, settings.url(), attempt + 1, settings.retries()});
+                backoff(attempt++, what);
+                continue;
+            }
+            if (status >= 300) {
+                throw new MasterException(what, status, errorMessage(body));
+            }
+            return body.isBlank() ? Map.of() : JsonParser.parseObject(body);
+        }
+    }
+
+    private String currentToken() {
+        String current = token;
+        if (current != null) {
+            return current;
+        }
+        synchronized (authLock) {
+            if (token == null) {
+                token = obtainToken();
+            }
+            return token;
+        }
+    }
+
+    private void invalidate(String used) {
+        synchronized (authLock) {
+            if (used != null && used.equals(token)) {
+                token = null;
+                if (settings.credentials().token().filter(used::equals).isPresent()) {
+                    givenTokenRefused = true;
+                }
+            }
+        }
+    }
+
+    private String obtainToken() {
+        Credentials credentials = settings.credentials();
+        if (credentials.token().isPresent() && !givenTokenRefused) {
+            String given = credentials.token().get();
+            token = given;
+            try {
+                send("GET /api/v1/me", MasterApi::me, false);
+                return given;
+            } catch (MasterException e) {
+                token = null;
+                if (e.status() != 401 || !credentials.canLogIn()) {
+                    throw new MasterException("checking the token of user '" + credentials.username()
+                            + "' at " + settings.url(), e.status(), e.masterMessage());
+                }
+                givenTokenRefused = true;
+            }
+        }
+        if (!credentials.canLogIn()) {
+            throw new MasterException("authenticating user '" + credentials.username() + "' at " + settings.url()
+                    + " (the given token was refused and no password is set)", 401, "");
+        }
+        Map<String, Object> login = new LinkedHashMap<>();
+        login.put("password", credentials.hashedPassword());
+        login.put("username", credentials.username());
+        login.put("isHashed", true);
+        String body = PythonJson.wire(login);
+        Map<String, Object> answer;
+        try {
+            answer = send("POST /api/v1/auth/login", api -> api.login(body), false);
+        } catch (MasterException e) {
+            throw new MasterException("login of user '" + credentials.username() + "' at " + settings.url(),
+                    e.status(), e.masterMessage());
+        }
+        Object newToken = answer.get("token");
+        if (!(newToken instanceof String s) || s.isEmpty()) {
+            throw new MasterException("login of user '" + credentials.username() + "' at " + settings.url(),
+                    200, "the answer carried no token");
+        }
+        LOG.log(Level.FINE, "logged in to {0} as {1}", new Object[] {settings.url(), credentials.username()});
+        return s;
+    }
+
+    private void backoff(int attempt, String what) {
+        Duration wait = settings.initialBackoff().multipliedBy(1L << Math.min(attempt, 10));
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MasterUnreachableException(what + " (interrupted while waiting to retry)", settings.url(), e);
+        }
+    }
+
+    static String errorMessage(String body) {
+        if (body == null || body.isBlank()) {
+            return "";
+        }
+        try {
+            Object message = JsonParser.parseObject(body).get("message");
+            if (message instanceof String s && !s.isEmpty()) {
+                return s;
+            }
+        } catch (IllegalArgumentException notJson) {
+            // a proxy's HTML page, say: show its start
+        }
+        String flat = body.strip().replaceAll("\\s+", " ");
+        return flat.length() > 200 ? flat.substring(0, 200) + "..." : flat;
+    }
+
+    private MasterApi buildClient(MasterSettings settings) {
+        RestClientBuilder builder = RestClientBuilder.newBuilder()
+                .baseUri(settings.url().uri())
+                .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                // statuses are ours to judge: no exception for >= 400
+                .property("microprofile.rest.client.disable.default.mapper", Boolean.TRUE)
+                // the heartbeat, the metric sender and the training thread call at once
+                .property("resteasy.connectionPoolSize", 16)
+                .property("resteasy.maxPooledPerRoute", 16)
+                .register(new SessionHeaders());
+        SSLContext ssl = settings.tls().sslContext();
+        if (ssl != null) {
+            builder.sslContext(ssl);
+        }
+        HostnameVerifier verifier = settings.tls().hostnameVerifier();
+        if (verifier != null) {
+            builder.hostnameVerifier(verifier);
+        }
+        return builder.build(MasterApi.class);
+    }
+
+    /** The headers Determined's client sends: {@code Accept: *}{@code /*} and the bearer token. */
+    private final class SessionHeaders implements ClientRequestFilter {
+        @Override
+        public void filter(ClientRequestContext request) {
+            request.getHeaders().putSingle(HttpHeaders.ACCEPT, "*/*");
+            String current = token;
+            if (current != null && !request.getUri().getPath().endsWith(LOGIN_PATH)) {
+                request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, "Bearer " + current);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (api instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.log(Level.FINE, "closing the REST client failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.determinedbatch.client.master;
+
+import dev.determinedbatch.client.core.DeterminedException;
+
+/** The master answered a call with an error status; the message carries the master's own. */
+public class MasterException extends DeterminedException {
+
+    private final int status;
+    private final String masterMessage;
+
+    public MasterException(String call, int status, String masterMessage) {
+        super(call + " failed: HTTP " + status + (masterMessage.isEmpty() ? "" : ": " + masterMessage));
+        this.status = status;
+        this.masterMessage = masterMessage;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String masterMessage() {
+        return masterMessage;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.determinedbatch.client.master;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/**
+ * The master's address, canonicalised as Determined's client does: no scheme means
+ * {@code http://}; a bare host gets port 8080; {@code http://host} keeps the scheme's default
+ * port; a trailing {@code /} is dropped.
+ */
+public record MasterUrl(URI uri) {
+
+    public static final String DEFAULT = "localhost:8080";
+
+    public static MasterUrl parse(String address) {
+        if (address == null || address.isBlank()) {
+            throw new IllegalArgumentException("the Determined master address is empty");
+        }
+        String text = address.strip();
+        boolean hasScheme = text.contains("://");
+        String withScheme = hasScheme ? text : "http://" + text;
+        URI uri;
+        try {
+            uri = new URI(withScheme);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("the Determined master address '" + address
+                    + "' is not a URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("the Determined master address '" + address
+                    + "' must use http or https, not '" + uri.getScheme() + "'");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("the Determined master address '" + address + "' names no host");
+        }
+        if (uri.getUserInfo() != null) {
+            throw new IllegalArgumentException("the Determined master address must not carry credentials;"
+                    + " use DET_USER and DET_PASS");
+        }
+        int port = uri.getPort();
+        if (port < 0 && !hasScheme) {
+            port = 8080;
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("/+$", "");
+        try {
+            return new MasterUrl(new URI(scheme, null, uri.getHost(), port, path.isEmpty() ? null : path, null, null));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("the Determined master address '" + address + "' is invalid", e);
+        }
+    }
+
+    public boolean isHttps() {
+        return "https".equals(uri.getScheme());
+    }
+
+    @Override
+    public String toString() {
+        return uri.toString();
+    }
+}
