@@ -44,7 +44,7 @@ public record MasterUrl(URI uri) {
         }
         String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("/+$", "");
         try {
-            return new MasterUrl(new URI(scheme, null, uri.getHost(), port, path.isEmpty() ? null : path, null, null));
+            return new MasterUrl(new URI(scheme, null, uri.getHost().toLowerCase(java.util.Locale.ROOT), port, path.isEmpty() ? null : path, null, null));
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("the Determined master address '" + address + "' is invalid", e);
         }
