@@ -172,7 +172,7 @@ public final class PythonJson {
      * The fewest significant digits that read back as {@code d}, the nearest such if several.
      * The nearest number of a precision is not always one: at a power of two the gap to the next
      * lower double is half the gap to the next higher, so the neighbour on the other side may be
-     * the one that reads back (Python prints 7.120236347223045e-307 for 2**-1016, not 17 digits).
+     * the one that reads back (Python prints 7.120236347223045e-307 for 2**-1017, not 17 digits).
      */
     private static BigDecimal shortestDigits(double d) {
         BigDecimal exact = new BigDecimal(d);
