@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -115,7 +116,7 @@ public final class DirectoryStorage implements CheckpointStorage {
 
     @Override
     public Map<String, Object> config() {
-        return new java.util.LinkedHashMap<>(config);
+        return new LinkedHashMap<>(config);
     }
 
     @Override
@@ -145,11 +146,13 @@ public final class DirectoryStorage implements CheckpointStorage {
         }
     }
 
-    /** The rename is only durable once both directories' entries are; undone if that fails. */
+    /**
+     * The rename is durable once the base directory's entries are; undone if that fails, so a
+     * caller that sees the failure never has a checkpoint it did not get a uuid for.
+     */
     private void publish(Path target) throws IOException {
         try {
             CheckpointTree.forceDirectory(base);
-            CheckpointTree.forceDirectory(staging.directory());
         } catch (IOException | RuntimeException failure) {
             CheckpointTree.deleteAfter(failure, target);
             throw failure;
@@ -168,8 +171,9 @@ public final class DirectoryStorage implements CheckpointStorage {
 
     @Override
     public <T> T restore(String uuid, CheckpointReader<T> reader) throws IOException {
+        CheckpointUuid.require(uuid);
         Objects.requireNonNull(reader, "checkpoint reader");
-        StoredCheckpoint stored = load(CheckpointUuid.require(uuid));
+        StoredCheckpoint stored = load(uuid);
         return reader.read(new CheckpointDirectory(stored, base.resolve(uuid)));
     }
 
@@ -246,7 +250,11 @@ public final class DirectoryStorage implements CheckpointStorage {
         } catch (IllegalArgumentException invalid) {
             throw new CheckpointNotFoundException(uuid, base.toString(), invalid.getMessage());
         }
-        return new StoredCheckpoint(uuid, metadata, CheckpointTree.describe(dir));
+        try {
+            return new StoredCheckpoint(uuid, metadata, CheckpointTree.describe(dir));
+        } catch (NoSuchFileException deletedMeanwhile) {
+            throw new CheckpointNotFoundException(uuid, base.toString(), "it was deleted while being read");
+        }
     }
 
     private static Path prepare(Path base) throws IOException {
