@@ -146,15 +146,7 @@ public final class PythonJson {
         if (d == 0) {
             return (1 / d < 0) ? "-0.0" : "0.0";
         }
-        BigDecimal exact = new BigDecimal(d);
-        BigDecimal shortest = exact;
-        for (int precision = 1; precision <= 17; precision++) {
-            BigDecimal candidate = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
-            if (candidate.doubleValue() == d) {
-                shortest = candidate;
-                break;
-            }
-        }
+        BigDecimal shortest = shortestDigits(d);
         String digits = shortest.unscaledValue().abs().toString().replaceAll("0+$", "");
         if (digits.isEmpty()) {
             digits = "0";
@@ -174,6 +166,27 @@ public final class PythonJson {
         int exponent = decimalPoint - 1;
         String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
         return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format("%02d", Math.abs(exponent));
+    }
+
+    /**
+     * The fewest significant digits that read back as {@code d}, the nearest such if several.
+     * The nearest number of a precision is not always one: at a power of two the gap to the next
+     * lower double is half the gap to the next higher, so the neighbour on the other side may be
+     * the one that reads back (Python prints 7.120236347223045e-307 for 2**-1017, not 17 digits).
+     */
+    private static BigDecimal shortestDigits(double d) {
+        BigDecimal exact = new BigDecimal(d);
+        for (int precision = 1; precision < 17; precision++) {
+            for (RoundingMode mode : new RoundingMode[] {RoundingMode.HALF_EVEN, RoundingMode.FLOOR,
+                    RoundingMode.CEILING}) {
+                BigDecimal candidate = exact.round(new MathContext(precision, mode));
+                if (candidate.doubleValue() == d) {
+                    return candidate;
+                }
+            }
+        }
+        // 17 significant digits always read back
+        return exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
     }
 
     private static void writeString(StringBuilder out, CharSequence s) {

@@ -12,6 +12,12 @@ public class CheckpointNotFoundException extends IOException {
         this.uuid = uuid;
     }
 
+    /** @param reason why what is there is not a complete checkpoint */
+    public CheckpointNotFoundException(String uuid, String where, String reason) {
+        super("no complete checkpoint " + uuid + " in " + where + ": " + reason);
+        this.uuid = uuid;
+    }
+
     public String uuid() {
         return uuid;
     }

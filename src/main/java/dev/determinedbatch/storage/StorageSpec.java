@@ -1,0 +1,154 @@
+package dev.determinedbatch.storage;
+
+import dev.determinedbatch.json.JsonParser;
+
+import java.net.URI;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where checkpoints go, as a user configures it: Determined's {@code checkpoint_storage}. Parsing
+ * only checks; nothing is created on disk until a storage is opened on the spec.
+ *
+ * <table>
+ * <caption>accepted forms</caption>
+ * <tr><th>given</th><th>{@link #config()}</th><th>{@link #checkpointRoot()}</th></tr>
+ * <tr><td>{@code /path}, {@code file:///path}</td>
+ *     <td>{@code {"type": "directory", "container_path": "/path"}}</td><td>{@code /path}</td></tr>
+ * <tr><td>{@code {"type": "directory", "container_path": P}}</td><td>as given</td><td>P</td></tr>
+ * <tr><td>{@code {"type": "shared_fs", "host_path": H, "storage_path": S}}</td><td>as given</td>
+ *     <td>{@code H/S} ({@code S} optional, must stay inside {@code H})</td></tr>
+ * </table>
+ * A map may also be given as JSON text. Relative paths are made absolute against the working
+ * directory, since the master and other processes cannot know ours.
+ */
+public sealed interface StorageSpec permits StorageSpec.Directory, StorageSpec.SharedFs {
+
+    /** The types this project can store into. */
+    List<String> SUPPORTED_TYPES = List.of("directory", "shared_fs");
+
+    /** Determined's other storage types, named so the error can say "not yet". */
+    Set<String> LATER_TYPES = Set.of("s3", "gcs", "azure");
+
+    /** Keys of {@code checkpoint_storage} that apply to every type (retention, read by the master). */
+    Set<String> RETENTION_KEYS = Set.of("save_experiment_best", "save_trial_best", "save_trial_latest");
+
+    /** The mapping written under {@code checkpoint_storage} and sent with {@code runs/start}. */
+    Map<String, Object> config();
+
+    /** The absolute directory that holds one sub-directory per checkpoint uuid. */
+    Path checkpointRoot();
+
+    /** A directory storage at {@code path}. */
+    static Directory directory(Path path) {
+        return new Directory(path, Map.of());
+    }
+
+    /**
+     * Reads what a user configured: a path (String, {@link Path}, {@code file:} URL), a
+     * {@link Map}, or a JSON object as text.
+     *
+     * @throws IllegalArgumentException naming what is wrong: an unknown or unsupported type, a
+     *                                  missing key, a {@code storage_path} outside {@code host_path}
+     */
+    static StorageSpec parse(Object configured) {
+        if (configured instanceof Path path) {
+            return directory(path);
+        }
+        if (configured instanceof Map<?, ?> map) {
+            return StorageSpecParser.fromMap(map);
+        }
+        if (configured instanceof CharSequence || configured instanceof URI) {
+            String text = configured.toString().strip();
+            if (text.startsWith("{")) {
+                return StorageSpecParser.fromMap(JsonParser.parseObject(text));
+            }
+            return StorageSpecParser.fromLocation(text);
+        }
+        throw new IllegalArgumentException("checkpoint storage must be a path, a file: URL or a"
+                + " mapping with a type, got " + (configured == null ? "nothing" : configured.getClass().getName()));
+    }
+
+    /**
+     * Determined's {@code directory} storage: checkpoints in {@code containerPath/<uuid>}.
+     *
+     * @param otherKeys retention keys given with it, kept for the config
+     */
+    record Directory(Path containerPath, Map<String, Object> otherKeys) implements StorageSpec {
+
+        public Directory {
+            containerPath = containerPath.toAbsolutePath().normalize();
+            otherKeys = Collections.unmodifiableMap(new LinkedHashMap<>(otherKeys));
+        }
+
+        @Override
+        public Map<String, Object> config() {
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("type", "directory");
+            config.put("container_path", containerPath.toString());
+            config.putAll(otherKeys);
+            return config;
+        }
+
+        @Override
+        public Path checkpointRoot() {
+            return containerPath;
+        }
+    }
+
+    /**
+     * Determined's {@code shared_fs} storage: checkpoints in {@code hostPath[/storagePath]/<uuid>},
+     * as its client resolves them when it runs outside a task container.
+     *
+     * @param storagePath relative to {@code hostPath}, or absolute inside it; null for none
+     * @param otherKeys   further keys given with it ({@code container_path}, retention...), kept
+     *                    for the config
+     */
+    record SharedFs(Path hostPath, String storagePath, Map<String, Object> otherKeys) implements StorageSpec {
+
+        public SharedFs {
+            hostPath = hostPath.toAbsolutePath().normalize();
+            otherKeys = Collections.unmodifiableMap(new LinkedHashMap<>(otherKeys));
+            if (storagePath != null) {
+                Path root = resolve(hostPath, storagePath);
+                if (!root.startsWith(hostPath)) {
+                    throw new IllegalArgumentException("shared_fs storage_path '" + storagePath
+                            + "' leads to " + root + ", outside host_path " + hostPath
+                            + "; it must name a directory inside host_path");
+                }
+            }
+        }
+
+        @Override
+        public Map<String, Object> config() {
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("type", "shared_fs");
+            config.put("host_path", hostPath.toString());
+            if (storagePath != null) {
+                config.put("storage_path", storagePath);
+            }
+            config.putAll(otherKeys);
+            return config;
+        }
+
+        @Override
+        public Path checkpointRoot() {
+            return storagePath == null ? hostPath : resolve(hostPath, storagePath);
+        }
+
+        private static Path resolve(Path hostPath, String storagePath) {
+            try {
+                // lexical: a symbolic link inside host_path is the administrator's choice
+                return hostPath.resolve(storagePath).normalize();
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException("shared_fs storage_path '" + storagePath
+                        + "' is not a path: " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.determinedbatch.storage;
+
+import java.net.URI;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The parsing behind {@link StorageSpec#parse}, kept out of the interface's public face. */
+final class StorageSpecParser {
+
+    private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]+):");
+    private static final Set<String> DIRECTORY_KEYS = Set.of("type", "container_path");
+    private static final Set<String> SHARED_FS_KEYS = Set.of("type", "host_path", "storage_path",
+            "container_path", "propagation", "checkpoint_path", "tensorboard_path");
+
+    private StorageSpecParser() {
+    }
+
+    static StorageSpec fromLocation(String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("checkpoint storage path is empty");
+        }
+        // two letters at least, so that a Windows drive (C:\...) stays a path
+        Matcher scheme = SCHEME.matcher(text);
+        if (!scheme.find()) {
+            return StorageSpec.directory(path(text, "checkpoint storage path"));
+        }
+        String name = scheme.group(1).toLowerCase(Locale.ROOT);
+        if (name.equals("file")) {
+            try {
+                return StorageSpec.directory(Path.of(URI.create(text)));
+            } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+                throw new IllegalArgumentException("checkpoint storage URL '" + text
+                        + "' is not a local file URL (expected file:///absolute/path): " + e.getMessage(), e);
+            }
+        }
+        String type = switch (name) {
+            case "s3" -> "s3";
+            case "gs" -> "gcs";
+            default -> null;
+        };
+        if (type != null) {
+            throw notYet(type, text);
+        }
+        throw new IllegalArgumentException("checkpoint storage URL '" + text + "' has the unknown"
+                + " scheme '" + name + "'; give a path, a file:/// URL or a mapping of type "
+                + String.join(" or ", StorageSpec.SUPPORTED_TYPES));
+    }
+
+    static StorageSpec fromMap(Map<?, ?> given) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        given.forEach((key, value) -> {
+            if (!(key instanceof String name)) {
+                throw new IllegalArgumentException("checkpoint storage keys must be strings, got " + key);
+            }
+            map.put(name, value);
+        });
+        Object type = map.get("type");
+        if (!(type instanceof String typeName)) {
+            throw new IllegalArgumentException("checkpoint storage " + map + " has no type; supported types: "
+                    + String.join(", ", StorageSpec.SUPPORTED_TYPES));
+        }
+        switch (typeName) {
+            case "directory" -> {
+                Path path = path(required(map, "container_path", typeName), "directory container_path");
+                return new StorageSpec.Directory(path,
+                        others(map, DIRECTORY_KEYS, Set.of("type", "container_path"), typeName));
+            }
+            case "shared_fs" -> {
+                Path hostPath = path(required(map, "host_path", typeName), "shared_fs host_path");
+                Object storagePath = map.get("storage_path");
+                if (storagePath != null && !(storagePath instanceof String)) {
+                    throw new IllegalArgumentException("shared_fs storage_path must be a string, got " + storagePath);
+                }
+                return new StorageSpec.SharedFs(hostPath, (String) storagePath,
+                        others(map, SHARED_FS_KEYS, Set.of("type", "host_path", "storage_path"), typeName));
+            }
+            default -> {
+                if (StorageSpec.LATER_TYPES.contains(typeName)) {
+                    throw notYet(typeName, map.toString());
+                }
+                throw new IllegalArgumentException("unknown checkpoint storage type '" + typeName
+                        + "'; supported types: " + String.join(", ", StorageSpec.SUPPORTED_TYPES));
+            }
+        }
+    }
+
+    private static IllegalArgumentException notYet(String type, String given) {
+        return new IllegalArgumentException(type + " checkpoint storage is not supported yet (" + given
+                + "); supported types: " + String.join(", ", StorageSpec.SUPPORTED_TYPES));
+    }
+
+    private static String required(Map<String, Object> map, String key, String type) {
+        Object value = map.get(key);
+        if (!(value instanceof String text) || text.isBlank()) {
+            throw new IllegalArgumentException(type + " checkpoint storage needs " + key
+                    + " as a non-empty string, got " + value);
+        }
+        return text;
+    }
+
+    /**
+     * The keys besides those the spec record holds. A key Determined does not know for the type
+     * is refused: most likely a typo, which would otherwise be dropped without a word.
+     */
+    private static Map<String, Object> others(Map<String, Object> map, Set<String> typeKeys,
+                                              Set<String> held, String type) {
+        Map<String, Object> others = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : map.entrySet()) {
+            String key = e.getKey();
+            if (!typeKeys.contains(key) && !StorageSpec.RETENTION_KEYS.contains(key)) {
+                Set<String> known = new TreeSet<>(typeKeys);
+                known.addAll(StorageSpec.RETENTION_KEYS);
+                throw new IllegalArgumentException(type + " checkpoint storage has the unknown key '"
+                        + key + "'; known keys: " + known);
+            }
+            if (!held.contains(key)) {
+                others.put(key, e.getValue());
+            }
+        }
+        return others;
+    }
+
+    private static Path path(String text, String what) {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(what + " '" + text + "' is not a path: " + e.getMessage(), e);
+        }
+    }
+}

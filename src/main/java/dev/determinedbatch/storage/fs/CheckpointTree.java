@@ -1,0 +1,174 @@
+package dev.determinedbatch.storage.fs;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What storage does to a checkpoint's directory tree as a whole: list, make durable, delete. */
+final class CheckpointTree {
+
+    private CheckpointTree() {
+    }
+
+    /**
+     * The resources of a checkpoint as Determined's client lists them ({@code os.walk}): every file
+     * as {@code "rel/path"} to its size, every sub-directory as {@code "rel/dir/"} to 0, the root
+     * not. Symbolic links count as what they point to and are not descended, as with
+     * {@code os.walk}, so checkpoints written by other clients read as they report them.
+     */
+    static Map<String, Long> describe(Path root) throws IOException {
+        Map<String, Long> resources = new LinkedHashMap<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (!dir.equals(root)) {
+                    resources.put(relative(root, dir) + "/", 0L);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (!attrs.isSymbolicLink()) {
+                    resources.put(relative(root, file), attrs.size());
+                } else if (Files.isDirectory(file)) {
+                    resources.put(relative(root, file) + "/", 0L);
+                } else {
+                    // a dangling link has no size; reading must not fail over a foreign oddity
+                    resources.put(relative(root, file), Files.exists(file) ? Files.size(file) : 0L);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return resources;
+    }
+
+    /**
+     * Checks a freshly written checkpoint and makes it durable: every file and directory is
+     * forced to disk, so that after the rename that publishes it no crash can leave a visible
+     * checkpoint with missing bytes.
+     *
+     * @return its resources, as {@link #describe}
+     * @throws IllegalArgumentException when the tree holds a symbolic link or a special file: a
+     *                                  resource must be bytes inside the checkpoint, and an
+     *                                  object store upload would follow the link outside it
+     */
+    static Map<String, Long> seal(Path root) throws IOException {
+        Map<String, Long> resources = new LinkedHashMap<>();
+        List<Path> directories = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (!dir.equals(root)) {
+                    resources.put(relative(root, dir) + "/", 0L);
+                }
+                directories.add(dir);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (!attrs.isRegularFile()) {
+                    throw new IllegalArgumentException("checkpoint file '" + relative(root, file) + "' in " + root
+                            + " is " + (attrs.isSymbolicLink() ? "a symbolic link" : "not a regular file")
+                            + "; a checkpoint may hold only regular files and directories");
+                }
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                    channel.force(true);
+                    resources.put(relative(root, file), channel.size());
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        // a directory is durable once its entries are: children first
+        for (int i = directories.size() - 1; i >= 0; i--) {
+            forceDirectory(directories.get(i));
+        }
+        return resources;
+    }
+
+    /**
+     * Forces a directory's entries to disk. Some platforms (Windows) cannot open a directory;
+     * there the rename is as durable as the platform makes it, and nothing more can be done.
+     */
+    static void forceDirectory(Path dir) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (IOException | UnsupportedOperationException cannotOpenDirectories) {
+            return;
+        }
+        try (channel) {
+            channel.force(true);
+        }
+    }
+
+    /**
+     * Deletes a tree without following links; what is already gone is fine.
+     *
+     * @return whether there was anything to delete
+     */
+    static boolean delete(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                if (failure != null && !(failure instanceof NoSuchFileException)) {
+                    throw failure;
+                }
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
+                // another cleaner got there first
+                if (failure instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw failure;
+            }
+        });
+        return true;
+    }
+
+    /** Deletes after a failure; a second failure is added to the first rather than hiding it. */
+    static void deleteAfter(Throwable failure, Path root) {
+        try {
+            delete(root);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Resource names use '/' whatever the platform, as Determined's master stores them. */
+    private static String relative(Path root, Path path) {
+        StringBuilder name = new StringBuilder();
+        for (Path part : root.relativize(path)) {
+            if (name.length() > 0) {
+                name.append('/');
+            }
+            name.append(part);
+        }
+        return name.toString();
+    }
+}

@@ -1,0 +1,275 @@
+package dev.determinedbatch.storage.fs;
+
+import dev.determinedbatch.storage.CheckpointDirectory;
+import dev.determinedbatch.storage.CheckpointMetadata;
+import dev.determinedbatch.storage.CheckpointNotFoundException;
+import dev.determinedbatch.storage.CheckpointReader;
+import dev.determinedbatch.storage.CheckpointStorage;
+import dev.determinedbatch.storage.CheckpointUuid;
+import dev.determinedbatch.storage.CheckpointWriter;
+import dev.determinedbatch.storage.StorageSpec;
+import dev.determinedbatch.storage.StoredCheckpoint;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Checkpoints in a local or mounted directory, laid out as Determined's {@code directory} and
+ * {@code shared_fs} storages lay them out: {@code <base>/<uuid>/} with the files and
+ * {@code metadata.json}. Unlike Determined's client, which writes into {@code <base>/<uuid>}
+ * directly, a checkpoint is written in {@code <base>/.staging} and renamed into place once durable,
+ * so a crash never leaves a half-written checkpoint under a uuid. Checkpoints that other clients
+ * wrote read the same way.
+ *
+ * <p>Safe for concurrent use by threads and processes: every store writes its own uuid.
+ */
+public final class DirectoryStorage implements CheckpointStorage {
+
+    /**
+     * What tests and operators may change.
+     *
+     * @param uuids      makes checkpoint uuids; {@link UUID#randomUUID()} as Determined
+     * @param clock      judges the age of staging leftovers
+     * @param staleAfter age past which a leftover of another host counts as abandoned
+     * @param hostname   this host, as written into staging names
+     */
+    public record Options(Supplier<UUID> uuids, Clock clock, Duration staleAfter, String hostname) {
+
+        public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(24);
+
+        public Options {
+            Objects.requireNonNull(uuids, "uuids");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(hostname, "hostname");
+            if (staleAfter.isNegative()) {
+                throw new IllegalArgumentException("staleAfter must not be negative, got " + staleAfter);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(UUID::randomUUID, Clock.systemUTC(), DEFAULT_STALE_AFTER,
+                    StagingArea.localHostname());
+        }
+
+        public Options withUuids(Supplier<UUID> uuids) {
+            return new Options(uuids, clock, staleAfter, hostname);
+        }
+
+        public Options withClock(Clock clock) {
+            return new Options(uuids, clock, staleAfter, hostname);
+        }
+
+        public Options withStaleAfter(Duration staleAfter) {
+            return new Options(uuids, clock, staleAfter, hostname);
+        }
+
+        public Options withHostname(String hostname) {
+            return new Options(uuids, clock, staleAfter, hostname);
+        }
+    }
+
+    private final Path base;
+    private final Map<String, Object> config;
+    private final Supplier<UUID> uuids;
+    private final StagingArea staging;
+
+    /** Storage in {@code base}, created when missing. */
+    public DirectoryStorage(Path base) throws IOException {
+        this(StorageSpec.directory(base), Options.defaults());
+    }
+
+    public DirectoryStorage(Path base, Options options) throws IOException {
+        this(StorageSpec.directory(base), options);
+    }
+
+    /** Storage as a spec describes it; its config is the spec's, extra keys included. */
+    public DirectoryStorage(StorageSpec.Directory spec, Options options) throws IOException {
+        this.base = prepare(spec.checkpointRoot());
+        this.config = spec.config();
+        this.uuids = options.uuids();
+        this.staging = new StagingArea(base, options.hostname(), ProcessHandle.current().pid(),
+                options.clock(), options.staleAfter());
+    }
+
+    /** The directory that holds one sub-directory per checkpoint. */
+    public Path base() {
+        return base;
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        return new LinkedHashMap<>(config);
+    }
+
+    @Override
+    public StoredCheckpoint store(Map<String, Object> metadata, CheckpointWriter files) throws IOException {
+        byte[] metadataJson = CheckpointMetadata.render(metadata);
+        Objects.requireNonNull(files, "checkpoint writer");
+        String uuid = CheckpointUuid.require(uuids.get().toString());
+        Path target = base.resolve(uuid);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            // a rename would replace an empty directory silently; uuid4 never repeats in practice
+            throw new FileAlreadyExistsException(target.toString(), null, "checkpoint uuid already taken");
+        }
+        Path dir = staging.create(uuid);
+        try {
+            files.write(dir);
+            writeMetadata(dir, metadataJson);
+            Map<String, Long> resources = CheckpointTree.seal(dir);
+            StoredCheckpoint stored = new StoredCheckpoint(uuid,
+                    CheckpointMetadata.parse(metadataJson, dir.resolve(CheckpointMetadata.FILE_NAME).toString()),
+                    resources);
+            Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+            publish(target);
+            return stored;
+        } catch (Throwable failure) {
+            CheckpointTree.deleteAfter(failure, dir);
+            throw failure;
+        }
+    }
+
+    /**
+     * The rename is durable once the base directory's entries are; undone if that fails, so a
+     * caller that sees the failure never has a checkpoint it did not get a uuid for.
+     */
+    private void publish(Path target) throws IOException {
+        try {
+            CheckpointTree.forceDirectory(base);
+        } catch (IOException | RuntimeException failure) {
+            CheckpointTree.deleteAfter(failure, target);
+            throw failure;
+        }
+    }
+
+    private static void writeMetadata(Path dir, byte[] json) throws IOException {
+        Path file = dir.resolve(CheckpointMetadata.FILE_NAME);
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException("the checkpoint writer wrote " + CheckpointMetadata.FILE_NAME
+                    + " into " + dir + "; that name holds the checkpoint's metadata and would be"
+                    + " overwritten: pass the values as metadata or use another file name");
+        }
+        Files.write(file, json, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+
+    @Override
+    public <T> T restore(String uuid, CheckpointReader<T> reader) throws IOException {
+        CheckpointUuid.require(uuid);
+        Objects.requireNonNull(reader, "checkpoint reader");
+        StoredCheckpoint stored = load(uuid);
+        return reader.read(new CheckpointDirectory(stored, base.resolve(uuid)));
+    }
+
+    @Override
+    public Optional<StoredCheckpoint> find(String uuid) throws IOException {
+        try {
+            return Optional.of(load(CheckpointUuid.require(uuid)));
+        } catch (CheckpointNotFoundException incomplete) {
+            return Optional.empty();
+        }
+    }
+
+    /** Ordered by steps completed, then uuid: the last is the furthest along. */
+    @Override
+    public List<StoredCheckpoint> list() throws IOException {
+        List<StoredCheckpoint> found = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(base)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!CheckpointUuid.isValid(name)) {
+                    continue;
+                }
+                try {
+                    found.add(load(name));
+                } catch (CheckpointNotFoundException | NoSuchFileException incompleteOrDeletedMeanwhile) {
+                    // not a complete checkpoint: not listed
+                }
+            }
+        }
+        found.sort(Comparator.comparingLong(StoredCheckpoint::stepsCompleted).thenComparing(StoredCheckpoint::uuid));
+        return found;
+    }
+
+    @Override
+    public void delete(String uuid) throws IOException {
+        Path dir = base.resolve(CheckpointUuid.require(uuid));
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        // out of sight in one step, so a crash midway leaves no checkpoint with missing files
+        Path aside = staging.entry(uuid);
+        try {
+            Files.createDirectories(staging.directory());
+            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException deletedMeanwhile) {
+            return;
+        }
+        CheckpointTree.forceDirectory(base);
+        CheckpointTree.delete(aside);
+    }
+
+    @Override
+    public int cleanUp() throws IOException {
+        return staging.cleanUp();
+    }
+
+    /**
+     * A complete checkpoint: a directory named by its uuid holding a {@code metadata.json} with
+     * an integer {@code steps_completed}.
+     */
+    private StoredCheckpoint load(String uuid) throws IOException {
+        Path dir = base.resolve(uuid);
+        Path metadataFile = dir.resolve(CheckpointMetadata.FILE_NAME);
+        if (!Files.isDirectory(dir)) {
+            throw new CheckpointNotFoundException(uuid, base.toString());
+        }
+        if (!Files.isRegularFile(metadataFile)) {
+            throw new CheckpointNotFoundException(uuid, base.toString(),
+                    "its directory has no " + CheckpointMetadata.FILE_NAME);
+        }
+        Map<String, Object> metadata;
+        try {
+            metadata = CheckpointMetadata.parse(Files.readAllBytes(metadataFile), metadataFile.toString());
+        } catch (IllegalArgumentException invalid) {
+            throw new CheckpointNotFoundException(uuid, base.toString(), invalid.getMessage());
+        }
+        try {
+            return new StoredCheckpoint(uuid, metadata, CheckpointTree.describe(dir));
+        } catch (NoSuchFileException deletedMeanwhile) {
+            throw new CheckpointNotFoundException(uuid, base.toString(), "it was deleted while being read");
+        }
+    }
+
+    private static Path prepare(Path base) throws IOException {
+        Path dir = base.toAbsolutePath().normalize();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException("checkpoint storage base " + dir + " is not a directory (a file is in the way)");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("cannot create checkpoint storage base " + dir + ": " + e, e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IOException("checkpoint storage base " + dir + " is not writable");
+        }
+        return dir;
+    }
+}
