@@ -1,0 +1,287 @@
+package dev.determinedbatch.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.determinedbatch.client.core.DeterminedException;
+import dev.determinedbatch.client.core.TrialInfo;
+import dev.determinedbatch.client.core.TrialSpec;
+import dev.determinedbatch.client.master.Credentials;
+import dev.determinedbatch.client.master.MasterException;
+import dev.determinedbatch.client.master.MasterSettings;
+import dev.determinedbatch.client.master.MasterUnreachableException;
+import dev.determinedbatch.standin.RecordedRequest;
+import dev.determinedbatch.standin.StandInMaster;
+import dev.determinedbatch.storage.CheckpointNotFoundException;
+import dev.determinedbatch.storage.StoredCheckpoint;
+import dev.determinedbatch.storage.fs.FileSystemStorages;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The session against the master stand-in: retries, renewal, refusals and what they leave behind. */
+class TrialSessionTests {
+
+    @TempDir
+    Path checkpointDir;
+    private StandInMaster master;
+    private final ManualScheduler time = new ManualScheduler();
+
+    @BeforeEach
+    void startMaster() {
+        master = StandInMaster.start();
+    }
+
+    @AfterEach
+    void stopMaster() {
+        master.close();
+    }
+
+    @Test
+    void anUnreachableMasterIsNamedAndNothingIsWritten() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        AtomicInteger waits = new AtomicInteger();
+        SessionOptions options = SessionOptions.master(
+                        MasterSettings.of("127.0.0.1:" + port, Credentials.password("determined", "")))
+                .withTime(time, time, duration -> waits.incrementAndGet());
+
+        assertThatThrownBy(() -> TrialSession.init(spec("exp", "trial"), options))
+                .isInstanceOf(MasterUnreachableException.class)
+                .hasMessageContaining("cannot reach the Determined master at http://127.0.0.1:" + port);
+        assertThat(waits).hasValue(MasterSettings.DEFAULT_RETRIES);
+        assertThat(filesUnder(checkpointDir)).isEmpty();
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedWithoutShowingIt() {
+        master.addUser("ann", "right-password");
+        SessionOptions options = SessionOptions.master(
+                        MasterSettings.of(master.url(), Credentials.password("ann", "wrong-pass-123")))
+                .withTime(time, time, duration -> { });
+
+        assertThatThrownBy(() -> TrialSession.init(spec("exp", "trial"), options))
+                .isInstanceOf(MasterException.class)
+                .hasMessageContaining("login of user 'ann' at " + master.url())
+                .hasMessageContaining("HTTP 401")
+                .hasMessageNotContaining("wrong-pass-123");
+        assertThat(master.requests()).extracting(RecordedRequest::path).containsExactly("/api/v1/auth/login");
+        assertThat(filesUnder(checkpointDir)).isEmpty();
+    }
+
+    @Test
+    void metadataWithoutStepsCompletedIsRefusedBeforeAnythingIsWrittenOrReported() throws IOException {
+        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options())) {
+            assertThatThrownBy(() -> session.checkpoints().store(Map.of("note", "no steps"),
+                    dir -> Files.writeString(dir.resolve("state"), "x")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("steps_completed");
+        }
+        assertThat(filesUnder(checkpointDir)).isEmpty();
+        assertThat(master.requests()).noneMatch(r -> r.path().equals("/api/v1/checkpoints"));
+        assertThat(master.state().checkpoints()).isEmpty();
+    }
+
+    @Test
+    void restoringAnUnknownUuidNamesIt() throws IOException {
+        String unknown = "0b6f2a54-7c2e-4402-8e77-88a7e8988b22";
+        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options())) {
+            int before = master.requests().size();
+            assertThatThrownBy(() -> session.checkpoints().restore(unknown, checkpoint -> null))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasCauseInstanceOf(CheckpointNotFoundException.class)
+                    .hasMessageContaining(unknown);
+            assertThat(master.requests()).hasSize(before);
+        }
+    }
+
+    @Test
+    void uuidsAndResourcePathsThatEscapeTheStorageAreRefused() throws IOException {
+        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options())) {
+            StoredCheckpoint stored = session.checkpoints().store(Map.of("steps_completed", 1),
+                    dir -> Files.writeString(dir.resolve("state"), "1"));
+            int before = master.requests().size();
+
+            assertThatThrownBy(() -> session.checkpoints().restore("../" + stored.uuid(), checkpoint -> null))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a checkpoint uuid");
+            assertThatThrownBy(() -> session.checkpoints().delete(List.of("../../etc")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a checkpoint uuid");
+            assertThatThrownBy(() -> session.checkpoints().restore(stored.uuid(),
+                    checkpoint -> checkpoint.resolve("../../etc/passwd")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("escapes checkpoint");
+
+            assertThat(master.requests()).hasSize(before);
+            assertThat(Files.exists(checkpointDir.resolve(stored.uuid()).resolve("state"))).isTrue();
+        }
+    }
+
+    @Test
+    void metricPostsAreRetriedAndStoredOnce() throws IOException {
+        master.faults().failNext(2, "POST", ".*/metrics", 503);
+        TrialInfo info;
+        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options())) {
+            info = session.info();
+            session.metrics().reportTrainingMetrics(1, Map.of("loss", 0.5));
+            session.metrics().flush();
+        }
+        assertThat(master.requests()).filteredOn(r -> r.path().endsWith("/metrics"))
+                .extracting(RecordedRequest::status).containsExactly(503, 503, 200);
+        assertThat(master.state().metrics(info.trialId())).hasSize(1);
+    }
+
+    @Test
+    void aRetriedMetricPostWhoseAnswerWasLostIsNotStoredTwice() throws IOException {
+        // the master stores the report, but a proxy answers 504: the client retries
+        master.faults().loseAnswers(1, "POST", ".*/metrics", 504);
+        TrialInfo info;
+        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options())) {
+            info = session.info();
+            session.metrics().reportTrainingMetrics(7, Map.of("loss", 0.5));
+            session.metrics().flush();
+        }
+        assertThat(master.requests()).filteredOn(r -> r.path().endsWith("/metrics"))
+                .extracting(RecordedRequest::status).containsExactly(504, 200);
+        assertThat(master.state().metrics(info.trialId()))
+                .singleElement().satisfies(m -> assertThat(m.stepsCompleted()).isEqualTo(7));
+    }
+
+    @Test
+    void aCheckpointTheMasterAlreadyHoldsCountsAsReported() throws IOException {
+        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options())) {
+            // stored by the master, answer lost; the retry is refused as a duplicate
+            master.faults().loseAnswers(1, "POST", "/api/v1/checkpoints", 504);
+            master.faults().failNext(1, "POST", "/api/v1/checkpoints", 400);
+            StoredCheckpoint stored = session.checkpoints().store(Map.of("steps_completed", 1),
+                    dir -> Files.writeString(dir.resolve("state"), "1"));
+            assertThat(master.state().checkpoints()).extracting(c -> c.uuid()).containsExactly(stored.uuid());
+            assertThat(master.requests()).filteredOn(r -> r.path().equals("/api/v1/checkpoints/" + stored.uuid()))
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    void aRefusedCheckpointTheMasterDoesNotHoldIsAnErrorNamingIt() throws IOException {
+        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options())) {
+            master.faults().failNext(1, "POST", "/api/v1/checkpoints", 400);
+            assertThatThrownBy(() -> session.checkpoints().store(Map.of("steps_completed", 1),
+                    dir -> Files.writeString(dir.resolve("state"), "1")))
+                    .isInstanceOf(DeterminedException.class)
+                    .hasMessageMatching("checkpoint [0-9a-f-]{36} \\(steps_completed 1\\) is stored but reporting it failed: .*HTTP 400.*");
+            assertThat(master.state().checkpoints()).isEmpty();
+        }
+    }
+
+    @Test
+    void anExpiredTokenIsRenewedMidRun() throws IOException {
+        master.addUser("determined", "pw");
+        SessionOptions options = SessionOptions.master(MasterSettings.of(master.url(), Credentials.password("determined", "pw")))
+                .withTime(time, time, duration -> { });
+        TrialInfo info;
+        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options)) {
+            info = session.info();
+            session.metrics().reportTrainingMetrics(1, Map.of("loss", 0.5));
+            session.metrics().flush();
+            master.faults().expireTokens();
+            session.metrics().reportTrainingMetrics(2, Map.of("loss", 0.25));
+            session.metrics().flush();
+        }
+        assertThat(master.state().metrics(info.trialId())).hasSize(2);
+        assertThat(master.requests()).filteredOn(r -> r.path().equals("/api/v1/auth/login")).hasSize(2);
+        assertThat(master.requests()).filteredOn(r -> r.status() == 401).hasSize(1);
+        assertThat(master.state().trial(info.trialId()).state()).isEqualTo("STATE_COMPLETED");
+    }
+
+    @Test
+    void refusedConnectionsAreRetriedUntilTheMasterIsBack() throws IOException {
+        TrialInfo info;
+        AtomicInteger waits = new AtomicInteger();
+        SessionOptions options = options().withTime(time, time, duration -> {
+            if (waits.incrementAndGet() == 2) {
+                master.faults().acceptConnections();
+            }
+        });
+        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options)) {
+            info = session.info();
+            master.faults().refuseConnections();
+            session.metrics().reportTrainingMetrics(1, Map.of("loss", 0.5));
+            session.metrics().flush();
+        }
+        assertThat(waits).hasValue(2);
+        assertThat(master.state().metrics(info.trialId())).hasSize(1);
+    }
+
+    @Test
+    void heartbeatsEverySixtySecondsOnTheInjectedClock() throws IOException {
+        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options())) {
+            long trialId = session.info().trialId();
+            assertThat(heartbeats(trialId)).isEqualTo(1);
+            time.advance(Duration.ofSeconds(59));
+            assertThat(heartbeats(trialId)).isEqualTo(1);
+            time.advance(Duration.ofSeconds(1));
+            assertThat(heartbeats(trialId)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aFailedSendReachesTheCallerNotJustTheLog() throws IOException {
+        master.faults().failNext(1, "POST", ".*/metrics", 400);
+        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options())) {
+            session.metrics().reportTrainingMetrics(1, Map.of("loss", 0.5));
+            assertThatThrownBy(session.metrics()::flush).isInstanceOf(DeterminedException.class)
+                    .hasMessageContaining("an earlier metrics report failed").hasMessageContaining("HTTP 400");
+        }
+    }
+
+    @Test
+    void aSecondRunResumesFromTheLatestCheckpoint() throws IOException {
+        String first;
+        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options())) {
+            assertThat(session.info().latestCheckpoint()).isNull();
+            session.checkpoints().store(Map.of("steps_completed", 20), dir -> Files.writeString(dir.resolve("s"), "20"));
+            first = session.checkpoints().store(Map.of("steps_completed", 30),
+                    dir -> Files.writeString(dir.resolve("s"), "30")).uuid();
+            session.checkpoints().store(Map.of("steps_completed", 10), dir -> Files.writeString(dir.resolve("s"), "10"));
+        }
+        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options())) {
+            assertThat(session.info().trialRunId()).isEqualTo(2);
+            assertThat(session.info().latestCheckpoint()).isEqualTo(first);
+            assertThat(session.info().stepsCompleted()).isEqualTo(30);
+            assertThat(session.checkpoints().restore(first, c -> Files.readString(c.resolve("s")))).isEqualTo("30");
+        }
+    }
+
+    private long heartbeats(long trialId) {
+        return master.requests().stream()
+                .filter(r -> r.method().equals("PATCH") && r.path().equals("/api/v1/trials/" + trialId))
+                .filter(r -> !r.body().contains("state")).count();
+    }
+
+    private TrialSpec spec(String experiment, String trial) throws IOException {
+        return TrialSpec.builder(FileSystemStorages.open(checkpointDir.toString()))
+                .externalExperimentId(experiment).externalTrialId(trial).build();
+    }
+
+    private SessionOptions options() {
+        return SessionOptions.master(MasterSettings.of(master.url(), Credentials.password("determined", "")))
+                .withTime(time, time, duration -> { });
+    }
+
+    static List<Path> filesUnder(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.filter(Files::isRegularFile).toList();
+        }
+    }
+}
