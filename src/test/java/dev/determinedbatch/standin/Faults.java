@@ -33,6 +33,7 @@ public final class Faults {
     private final List<Failure> failures = new ArrayList<>();
     private boolean outage;
     private Delay delay;
+    private int held;
 
     Faults(Listener listener, Users users) {
         this.listener = listener;
@@ -84,6 +85,24 @@ public final class Faults {
         }
     }
 
+    /**
+     * Waits until at least {@code count} requests are held by a delay, at most {@code timeout}.
+     * Lets a test act while a client's request is known to be in flight.
+     *
+     * @return whether that many were held in time
+     */
+    public synchronized boolean awaitHeld(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (held < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
     /** Closes the listener: connections are refused until {@link #acceptConnections()}. */
     public Faults refuseConnections() {
         listener.stopListening();
@@ -120,13 +139,22 @@ public final class Faults {
         synchronized (this) {
             current = delay;
         }
-        if (current != null && matches(current.method(), current.path(), method, path)) {
-            try {
-                current.release().await(current.duration().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (current == null || !matches(current.method(), current.path(), method, path)) {
+            return;
         }
+        changeHeld(+1);
+        try {
+            current.release().await(current.duration().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            changeHeld(-1);
+        }
+    }
+
+    private synchronized void changeHeld(int by) {
+        held += by;
+        notifyAll();
     }
 
     /** The injected failure this request gets, if any; counts it against its rule. */
