@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +31,7 @@ class AuthAndErrorTests {
     private static void assertMasterError(MasterCalls.Reply reply, int status, long code) {
         assertThat(reply.status()).isEqualTo(status);
         assertThat(reply.body()).containsOnlyKeys("code", "message", "details")
-                .containsEntry("code", code).containsEntry("details", java.util.List.of());
+                .containsEntry("code", code).containsEntry("details", List.of());
         assertThat((String) reply.body().get("message")).isNotBlank();
     }
 
@@ -77,7 +78,7 @@ class AuthAndErrorTests {
     void callsWithoutAValidTokenAre401() {
         assertMasterError(new MasterCalls(master.url(), null).get("/api/v1/master"), 401, 16);
         assertMasterError(new MasterCalls(master.url(), "forged").get("/api/v1/me"), 401, 16);
-        assertMasterError(new MasterCalls(master.url(), "forged").send("POST", "/task-logs", java.util.List.of()), 401, 16);
+        assertMasterError(new MasterCalls(master.url(), "forged").send("POST", "/task-logs", List.of()), 401, 16);
     }
 
     @Test

@@ -4,8 +4,13 @@ import static dev.determinedbatch.standin.MasterCalls.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +107,25 @@ class MetricsTests {
         assertThat(dotted.status()).isEqualTo(400);
         assertThat((String) dotted.body().get("message")).contains("a.b");
         assertThat(master.state().metrics(trial)).extracting(MetricReport::group).containsExactly("inference");
+    }
+
+    @Test
+    void concurrentReportsAreAllKept() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int step = 1; step <= 200; step++) {
+                long s = step;
+                statuses.add(pool.submit(() -> calls.reportMetrics(trial, 1, "training", s, map("loss", 1.0 / s)).status()));
+            }
+            for (Future<Integer> status : statuses) {
+                assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(master.state().metrics(trial)).hasSize(200)
+                .extracting(MetricReport::stepsCompleted).doesNotHaveDuplicates();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.determinedbatch.standin;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,9 +15,9 @@ public record RecordedRequest(String method, String path, String query,
                               Map<String, List<String>> headers, String body, int status) {
 
     public RecordedRequest {
-        Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> copy = new LinkedHashMap<>();
         headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
-        headers = java.util.Collections.unmodifiableMap(copy);
+        headers = Collections.unmodifiableMap(copy);
     }
 
     /** The first value of a header, matched case-insensitively, or null. */

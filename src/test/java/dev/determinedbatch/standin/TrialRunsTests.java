@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,7 +96,7 @@ class TrialRunsTests {
                 .containsEntry("latestCheckpoint", "00000000-0000-4000-8000-000000000030");
 
         calls.ok("DELETE", "/api/v1/checkpoints",
-                map("checkpointUuids", java.util.List.of("00000000-0000-4000-8000-000000000030")));
+                map("checkpointUuids", List.of("00000000-0000-4000-8000-000000000030")));
         Map<String, Object> run3 = calls.start(id);
         assertThat(run3).containsEntry("trialRunId", 3L).containsEntry("stepsCompleted", 20L)
                 .containsEntry("latestCheckpoint", "00000000-0000-4000-8000-000000000020");
@@ -159,7 +160,7 @@ class TrialRunsTests {
 
     @Test
     void taskLogsAreKeptPerTask() {
-        calls.ok("POST", "/task-logs", java.util.List.of(
+        calls.ok("POST", "/task-logs", List.of(
                 map("task_id", "1.a", "timestamp", "2026-01-01T00:00:00+00:00", "rank", "0", "log", "one\n"),
                 map("task_id", "1.b", "timestamp", "2026-01-01T00:00:00+00:00", "rank", "0", "log", "other\n"),
                 map("task_id", "1.a", "timestamp", "2026-01-01T00:00:00+00:00", "rank", "0", "log", "two\n")));
