@@ -4,6 +4,7 @@ import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.TrialBackend;
 import dev.determinedbatch.storage.CheckpointReader;
 import dev.determinedbatch.storage.CheckpointStorage;
+import dev.determinedbatch.storage.CheckpointUuid;
 import dev.determinedbatch.storage.CheckpointWriter;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import java.io.IOException;
@@ -81,6 +82,7 @@ public final class Checkpoints {
 
     /** Deletes checkpoints: first from the trial's record, then their files. */
     public void delete(List<String> uuids) {
+        uuids.forEach(CheckpointUuid::require);
         backend.deleteCheckpoints(uuids);
         for (String uuid : uuids) {
             try {

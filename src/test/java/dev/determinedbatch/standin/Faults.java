@@ -25,12 +25,17 @@ public final class Faults {
     private record Failure(String method, Pattern path, int status, int[] remaining) {
     }
 
+    /** A request the master carries out, whose answer is replaced, as by a proxy timing out. */
+    private record LostAnswer(String method, Pattern path, int status, int[] remaining) {
+    }
+
     private record Delay(String method, Pattern path, Duration duration, CountDownLatch release) {
     }
 
     private final Listener listener;
     private final Users users;
     private final List<Failure> failures = new ArrayList<>();
+    private final List<LostAnswer> lostAnswers = new ArrayList<>();
     private boolean outage;
     private Delay delay;
     private int held;
@@ -46,6 +51,15 @@ public final class Faults {
      */
     public synchronized Faults failNext(int times, String method, String pathRegex, int status) {
         failures.add(new Failure(method, Pattern.compile(pathRegex), status, new int[] {times}));
+        return this;
+    }
+
+    /**
+     * The next {@code times} matching requests are carried out, but answered with
+     * {@code status} instead: a retrying client then sends again what the master already has.
+     */
+    public synchronized Faults loseAnswers(int times, String method, String pathRegex, int status) {
+        lostAnswers.add(new LostAnswer(method, Pattern.compile(pathRegex), status, new int[] {times}));
         return this;
     }
 
@@ -125,6 +139,7 @@ public final class Faults {
     public void clear() {
         synchronized (this) {
             failures.clear();
+            lostAnswers.clear();
             outage = false;
             releaseDelays();
         }
@@ -170,6 +185,20 @@ public final class Faults {
                 }
                 return Optional.of(MasterError.forStatus(f.status(),
                         "injected failure: " + f.status()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The status that replaces this carried-out request's answer, if its answer is to be lost. */
+    synchronized Optional<MasterError> lostAnswer(String method, String path) {
+        for (Iterator<LostAnswer> it = lostAnswers.iterator(); it.hasNext(); ) {
+            LostAnswer lost = it.next();
+            if (matches(lost.method(), lost.path(), method, path)) {
+                if (--lost.remaining()[0] <= 0) {
+                    it.remove();
+                }
+                return Optional.of(MasterError.forStatus(lost.status(), "injected lost answer: " + lost.status()));
             }
         }
         return Optional.empty();

@@ -204,6 +204,11 @@ public final class StandInMaster implements AutoCloseable {
         }
         Router.Match match = router.resolve(method, path);
         User user = match.route().authenticated() ? state.users().authenticate(authorization) : null;
-        return match.route().handler().answer(new Call(match.path(), query, body, user));
+        Object answer = match.route().handler().answer(new Call(match.path(), query, body, user));
+        Optional<MasterError> lost = faults.lostAnswer(method, path);
+        if (lost.isPresent()) {
+            throw lost.get();
+        }
+        return answer;
     }
 }

@@ -20,8 +20,9 @@ import java.util.logging.Logger;
 
 /**
  * A trial recorded by a Determined master, with the calls and bodies of Determined's
- * {@code core_v2} (see PROTOCOL.md). Retried reports stay exact: the master merges a metric report
- * of the same group, step and run, and a checkpoint it already holds counts as reported.
+ * {@code core_v2} (see PROTOCOL.md). Reports are retried, and stay exact: when a retry is refused
+ * because the master already holds what a try with a lost answer sent (a metric key at that step
+ * and run, a checkpoint uuid), the report counts as delivered.
  */
 public final class MasterBackend implements TrialBackend {
 
@@ -103,8 +104,9 @@ public final class MasterBackend implements TrialBackend {
         Map<String, Object> metrics = object("metrics", values, "trialId", t.trialId(), "trialRunId", t.trialRunId(),
                 "reportTime", null, "stepsCompleted", report.stepsCompleted());
         String body = PythonJson.wire(object("group", report.group(), "metrics", metrics));
-        master.call("POST /api/v1/trials/" + t.trialId() + "/metrics (" + report.group() + ", step "
-                + report.stepsCompleted() + ")", api -> api.reportMetrics(t.trialId(), body));
+        master.callOnce("POST /api/v1/trials/" + t.trialId() + "/metrics (" + report.group() + ", step "
+                + report.stepsCompleted() + ")", api -> api.reportMetrics(t.trialId(), body),
+                MasterBackend::isMergeRefusal);
     }
 
     @Override
@@ -123,16 +125,17 @@ public final class MasterBackend implements TrialBackend {
                 "state", "STATE_COMPLETED", "training", Map.of(), "uuid", checkpoint.uuid(), "allocationId", null,
                 "reportTime", ISO_MICROS.format(reportTime), "storageId", t.storageId(), "taskId", t.taskId());
         String json = PythonJson.wire(body);
-        String what = "POST /api/v1/checkpoints (" + checkpoint.uuid() + ")";
-        try {
-            master.call(what, api -> api.reportCheckpoint(json));
-        } catch (MasterException refused) {
-            // a retried post whose first try was stored before its answer was lost
-            if (!masterHolds(checkpoint.uuid())) {
-                throw refused;
-            }
-            LOG.log(Level.INFO, "{0}: the master already holds this checkpoint; counted as reported", what);
-        }
+        master.callOnce("POST /api/v1/checkpoints (" + checkpoint.uuid() + ")",
+                api -> api.reportCheckpoint(json), refused -> masterHolds(checkpoint.uuid()));
+    }
+
+    /**
+     * The master refuses to merge a report whose keys it holds at that step and run: after a lost
+     * answer, that means the lost try was stored.
+     */
+    private static boolean isMergeRefusal(MasterException refused) {
+        return refused.masterMessage().contains("overwriting existing metric keys")
+                || refused.masterMessage().contains("overwriting batch metrics");
     }
 
     private boolean masterHolds(String uuid) {

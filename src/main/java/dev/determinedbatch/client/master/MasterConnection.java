@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.HostnameVerifier;
@@ -69,7 +70,18 @@ public final class MasterConnection implements AutoCloseable {
      * @throws MasterUnreachableException when no answer came, naming the master's URL
      */
     public Map<String, Object> call(String what, Function<MasterApi, Response> call) {
-        return send(what, call, true);
+        return send(what, call, true, refused -> false);
+    }
+
+    /**
+     * Makes a call that is not idempotent on the master (a metric or checkpoint report), retried
+     * all the same. When a try may have been carried out although its answer was lost (no answer,
+     * 502, 503, 504) and a later try is refused, {@code alreadyApplied} judges the refusal: true
+     * means the master holds what the lost try sent, and the call counts as done.
+     */
+    public Map<String, Object> callOnce(String what, Function<MasterApi, Response> call,
+                                        Predicate<MasterException> alreadyApplied) {
+        return send(what, call, true, alreadyApplied);
     }
 
     /** Logs in (or validates the given token) now, so that bad credentials fail at once. */
@@ -77,9 +89,11 @@ public final class MasterConnection implements AutoCloseable {
         currentToken();
     }
 
-    private Map<String, Object> send(String what, Function<MasterApi, Response> call, boolean authenticated) {
+    private Map<String, Object> send(String what, Function<MasterApi, Response> call, boolean authenticated,
+                                     Predicate<MasterException> alreadyApplied) {
         int attempt = 0;
         boolean renewed = false;
+        boolean outcomeUnknown = false;
         while (true) {
             String used = authenticated ? currentToken() : null;
             int status;
@@ -88,6 +102,7 @@ public final class MasterConnection implements AutoCloseable {
                 status = response.getStatus();
                 body = response.hasEntity() ? response.readEntity(String.class) : "";
             } catch (ProcessingException e) {
+                outcomeUnknown = true;
                 if (attempt < settings.retries()) {
                     LOG.log(Level.WARNING, "{0} failed: master {1} not reachable ({2}); retry {3} of {4}",
                             new Object[] {what, settings.url(), e.getMessage(), attempt + 1, settings.retries()});
@@ -102,14 +117,22 @@ public final class MasterConnection implements AutoCloseable {
                 renewed = true;
                 continue;
             }
-            if ((status == 502 || status == 503 || status == 504) && attempt < settings.retries()) {
+            boolean unavailable = status == 502 || status == 503 || status == 504;
+            outcomeUnknown |= unavailable;
+            if (unavailable && attempt < settings.retries()) {
                 LOG.log(Level.WARNING, "{0} answered HTTP {1} by master {2}; retry {3} of {4}",
                         new Object[] {what, status, settings.url(), attempt + 1, settings.retries()});
                 backoff(attempt++, what);
                 continue;
             }
             if (status >= 300) {
-                throw new MasterException(what, status, errorMessage(body));
+                MasterException refused = new MasterException(what, status, errorMessage(body));
+                if (outcomeUnknown && !unavailable && alreadyApplied.test(refused)) {
+                    LOG.log(Level.INFO, "{0}: an earlier try whose answer was lost was carried out; counted as done"
+                            + " (the retry was refused: {1})", new Object[] {what, refused.masterMessage()});
+                    return Map.of();
+                }
+                throw refused;
             }
             return body.isBlank() ? Map.of() : JsonParser.parseObject(body);
         }
@@ -145,7 +168,7 @@ public final class MasterConnection implements AutoCloseable {
             String given = credentials.token().get();
             token = given;
             try {
-                send("GET /api/v1/me", MasterApi::me, false);
+                send("GET /api/v1/me", MasterApi::me, false, refused -> false);
                 return given;
             } catch (MasterException e) {
                 token = null;
@@ -167,7 +190,7 @@ public final class MasterConnection implements AutoCloseable {
         String body = PythonJson.wire(login);
         Map<String, Object> answer;
         try {
-            answer = send("POST /api/v1/auth/login", api -> api.login(body), false);
+            answer = send("POST /api/v1/auth/login", api -> api.login(body), false, refused -> false);
         } catch (MasterException e) {
             throw new MasterException("login of user '" + credentials.username() + "' at " + settings.url(),
                     e.status(), e.masterMessage());
