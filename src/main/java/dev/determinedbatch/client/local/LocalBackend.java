@@ -122,7 +122,9 @@ public final class LocalBackend implements TrialBackend {
     public void reportMetrics(MetricReport report) {
         append(event("metrics", "group", report.group(), "steps_completed", report.stepsCompleted(),
                 "metrics", report.avgMetrics(), "batch_metrics", report.batchMetrics()));
-        LOG.log(Level.INFO, "trial {0} {1} metrics at step {2}: {3}",
+        // every training step at INFO would drown the log; validation comes seldom
+        Level level = MetricReport.TRAINING.equals(report.group()) ? Level.FINE : Level.INFO;
+        LOG.log(level, "trial {0} {1} metrics at step {2}: {3}",
                 new Object[] {trialId, report.group(), report.stepsCompleted(), PythonJson.wire(report.avgMetrics())});
     }
 
@@ -134,6 +136,8 @@ public final class LocalBackend implements TrialBackend {
     @Override
     public void reportCheckpoint(StoredCheckpoint checkpoint, Instant reportTime) {
         append(event("checkpoint", "uuid", checkpoint.uuid(), "steps_completed", checkpoint.stepsCompleted()));
+        LOG.log(Level.INFO, "trial {0} checkpoint {1} at step {2}",
+                new Object[] {trialId, checkpoint.uuid(), checkpoint.stepsCompleted()});
     }
 
     @Override
