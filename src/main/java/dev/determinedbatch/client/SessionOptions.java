@@ -59,6 +59,11 @@ public record SessionOptions(
                 metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs);
     }
 
+    public SessionOptions withLocalMetricsFile(Path file) {
+        return new SessionOptions(master, file, clock, scheduler, sleeper,
+                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs);
+    }
+
     public SessionOptions withMetricQueueCapacity(int capacity) {
         return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
                 capacity, logFlushInterval, logBatchLines, shipLogs);

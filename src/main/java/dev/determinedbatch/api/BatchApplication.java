@@ -1,0 +1,23 @@
+package dev.determinedbatch.api;
+
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+import java.util.Set;
+import org.jberet.rest.resource.JobExecutionResource;
+import org.jberet.rest.resource.JobInstanceResource;
+import org.jberet.rest.resource.JobResource;
+
+/**
+ * Job control over HTTP under {@code /api}: JBeret's own REST resources (same paths and
+ * entities as jberet-rest), listed one by one because its schedule resource needs a scheduler
+ * this server does not run, plus the training status.
+ */
+@ApplicationPath("api")
+public class BatchApplication extends Application {
+
+    @Override
+    public Set<Class<?>> getClasses() {
+        return Set.of(JobResource.class, JobExecutionResource.class, JobInstanceResource.class,
+                TrainingResource.class, BatchErrors.class, RequestErrors.class);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.determinedbatch.api;
+
+import dev.determinedbatch.batch.TrainingEnvironment;
+import dev.determinedbatch.client.SessionOptions;
+import dev.determinedbatch.client.master.MasterApi;
+import dev.determinedbatch.client.master.MasterConnection;
+import dev.determinedbatch.client.master.MasterSettings;
+import dev.determinedbatch.storage.StorageSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready to train: the Determined master answers (or none is configured: local mode), and the
+ * checkpoint storage takes a file.
+ */
+@Readiness
+@ApplicationScoped
+public class ReadinessCheck implements HealthCheck {
+
+    private TrainingEnvironment environment;
+
+    /** For the client proxy of CDI. */
+    protected ReadinessCheck() {
+    }
+
+    @Inject
+    public ReadinessCheck(TrainingEnvironment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("determined-batch");
+        boolean up = master(response) & storage(response);
+        return response.status(up).build();
+    }
+
+    private boolean master(HealthCheckResponseBuilder response) {
+        Optional<MasterSettings> configured = SessionOptions.fromConfig(environment.config()).master();
+        if (configured.isEmpty()) {
+            response.withData("master", "none configured: local mode");
+            return true;
+        }
+        MasterSettings settings = configured.get().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5))
+                .withRetries(0, Duration.ZERO);
+        response.withData("master", settings.url().toString());
+        try (MasterConnection connection = MasterConnection.open(settings)) {
+            connection.call("GET /api/v1/master", MasterApi::masterInfo);
+            return true;
+        } catch (RuntimeException e) {
+            response.withData("masterError", e.getMessage());
+            return false;
+        }
+    }
+
+    private boolean storage(HealthCheckResponseBuilder response) {
+        String location = environment.defaultStorageLocation();
+        response.withData("checkpointStorage", location);
+        try {
+            Path root = StorageSpec.parse(location).checkpointRoot();
+            Files.createDirectories(root);
+            Path probe = Files.createTempFile(root, ".ready-", ".probe");
+            Files.delete(probe);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            response.withData("checkpointStorageError", e.getClass().getSimpleName() + ": " + e.getMessage());
+            return false;
+        }
+    }
+}

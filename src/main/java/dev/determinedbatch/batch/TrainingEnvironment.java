@@ -1,0 +1,117 @@
+package dev.determinedbatch.batch;
+
+import dev.determinedbatch.batch.support.JobRecord;
+import dev.determinedbatch.batch.support.TrainingJobParameters;
+import dev.determinedbatch.client.SessionOptions;
+import dev.determinedbatch.client.TrialSession;
+import dev.determinedbatch.client.core.TrialSpec;
+import dev.determinedbatch.storage.CheckpointStorage;
+import dev.determinedbatch.storage.fs.FileSystemStorages;
+import dev.determinedbatch.training.DigitsDataset;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.batch.runtime.JobInstance;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * What a training job needs from its surroundings: its parameters (a restart sees the first
+ * execution's, overridden by its own), the data, the checkpoint storage and a Determined
+ * session, all configured with MicroProfile Config.
+ */
+@ApplicationScoped
+public class TrainingEnvironment {
+
+    /** Where the job repository, local checkpoints and local metrics live by default. */
+    public static final String DATA_DIR = "determined.batch.data.dir";
+
+    private Config config;
+
+    /** For the client proxy of CDI. */
+    protected TrainingEnvironment() {
+    }
+
+    @Inject
+    public TrainingEnvironment(Config config) {
+        this.config = config;
+    }
+
+    public Path dataDirectory() {
+        return Path.of(config.getOptionalValue(DATA_DIR, String.class)
+                .orElse(Path.of(System.getProperty("user.home"), ".local", "share", "determined-batch").toString()));
+    }
+
+    public TrainingJobParameters parameters(JobRecord job) {
+        return TrainingJobParameters.parse(jobParameters(job), config, job.jobName(), job.instanceId());
+    }
+
+    /** The job's parameters; on a restart the original ones with the restart's on top. */
+    private static Properties jobParameters(JobRecord job) {
+        JobOperator operator = BatchRuntime.getJobOperator();
+        Properties merged = new Properties();
+        JobInstance instance = operator.getJobInstance(job.executionId());
+        List<JobExecution> executions = operator.getJobExecutions(instance);
+        executions.stream().min(Comparator.comparingLong(JobExecution::getExecutionId))
+                .map(first -> operator.getParameters(first.getExecutionId()))
+                .ifPresent(merged::putAll);
+        Properties own = operator.getParameters(job.executionId());
+        if (own != null) {
+            merged.putAll(own);
+        }
+        return merged;
+    }
+
+    public DigitsDataset dataset(TrainingJobParameters parameters) throws IOException {
+        if (parameters.dataset() == null) {
+            return DigitsDataset.loadBundled();
+        }
+        Path file = Path.of(parameters.dataset());
+        try (InputStream in = Files.newInputStream(file)) {
+            return DigitsDataset.load(in);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("job parameter 'dataset': no file " + file.toAbsolutePath());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("job parameter 'dataset': cannot read " + file.toAbsolutePath()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The configured checkpoint storage location: {@code det.checkpoint.storage}, else in the data directory. */
+    public String defaultStorageLocation() {
+        return config.getOptionalValue("det.checkpoint.storage", String.class)
+                .orElse(dataDirectory().resolve("checkpoints").toString());
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public CheckpointStorage storage(TrainingJobParameters parameters) throws IOException {
+        String location = parameters.checkpointStorage() != null ? parameters.checkpointStorage()
+                : defaultStorageLocation();
+        try {
+            return FileSystemStorages.open(location);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("job parameter 'checkpointStorage' (or det.checkpoint.storage): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public TrialSession openSession(TrialSpec spec) {
+        SessionOptions options = SessionOptions.fromConfig(config);
+        if (config.getOptionalValue("det.local.metrics-file", String.class).isEmpty()) {
+            options = options.withLocalMetricsFile(dataDirectory().resolve("metrics.jsonl"));
+        }
+        return TrialSession.init(spec, options);
+    }
+}

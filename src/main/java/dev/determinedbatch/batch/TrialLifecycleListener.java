@@ -1,0 +1,100 @@
+package dev.determinedbatch.batch;
+
+import dev.determinedbatch.batch.support.ActiveTraining;
+import dev.determinedbatch.batch.support.JobRecord;
+import dev.determinedbatch.batch.support.TrainingJobParameters;
+import dev.determinedbatch.batch.support.TrialRegistry;
+import dev.determinedbatch.client.TrialSession;
+import dev.determinedbatch.client.core.TrialSpec;
+import dev.determinedbatch.client.core.TrialState;
+import dev.determinedbatch.training.DigitsDataset;
+import jakarta.batch.api.listener.JobListener;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.io.IOException;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Owns the Determined trial of a training job: before the job, checks its parameters, loads the
+ * data and starts a run of the trial (job parameters become the trial's hparams); after it, marks
+ * the trial COMPLETED, PAUSED when the job was stopped (so it stays resumable), or ERROR.
+ */
+@Dependent
+@Named("trialLifecycleListener")
+public class TrialLifecycleListener implements JobListener {
+
+    private static final Logger LOG = Logger.getLogger(TrialLifecycleListener.class.getName());
+
+    private final JobContext job;
+    private final TrialRegistry registry;
+    private final TrainingEnvironment environment;
+
+    @Inject
+    public TrialLifecycleListener(JobContext job, TrialRegistry registry, TrainingEnvironment environment) {
+        this.job = job;
+        this.registry = registry;
+        this.environment = environment;
+    }
+
+    @Override
+    public void beforeJob() throws IOException {
+        JobRecord record = new JobRecord(job.getJobName(), job.getInstanceId(), job.getExecutionId());
+        TrainingJobParameters parameters = environment.parameters(record);
+        DigitsDataset.Split data = environment.dataset(parameters).split();
+        TrialSpec spec = TrialSpec.builder(environment.storage(parameters))
+                .externalExperimentId(parameters.trial().externalExperimentId())
+                .externalTrialId(parameters.trial().externalTrialId())
+                .name(record.jobName())
+                .hparams(parameters.hparams())
+                .labels(List.of("determined-batch"))
+                .description("Jakarta Batch job '" + record.jobName() + "' instance " + record.instanceId())
+                .build();
+        registry.claim(parameters.trial(), record.executionId());
+        try {
+            TrialSession session = environment.openSession(spec);
+            ActiveTraining training = new ActiveTraining(parameters, record, session, data);
+            job.setTransientUserData(training);
+            registry.attach(record.executionId(), training);
+            LOG.log(Level.INFO, "job {0} execution {1} trains trial {2} (Determined trial {3}, run {4})",
+                    new Object[] {record.jobName(), record.executionId(), parameters.trial().key(),
+                        session.info().trialId(), session.info().trialRunId()});
+        } catch (RuntimeException e) {
+            registry.release(parameters.trial(), record.executionId());
+            throw e;
+        }
+    }
+
+    @Override
+    public void afterJob() {
+        ActiveTraining training = ActiveTraining.of(job);
+        try {
+            BatchStatus status = job.getBatchStatus();
+            if (status == BatchStatus.STOPPING || status == BatchStatus.STOPPED) {
+                training.session().close(TrialState.PAUSED, null);
+                job.setExitStatus(summary("STOPPED", training));
+            } else if (status == BatchStatus.FAILED || training.failure() != null) {
+                Throwable failure = training.failure() != null ? training.failure()
+                        : new IllegalStateException("job " + job.getJobName() + " execution " + job.getExecutionId() + " failed");
+                training.session().close(failure);
+            } else {
+                training.session().close();
+                job.setExitStatus(summary("COMPLETED", training));
+            }
+        } finally {
+            registry.release(training.parameters().trial(), job.getExecutionId());
+        }
+    }
+
+    private static String summary(String status, ActiveTraining training) {
+        if (!training.begun()) {
+            return status;
+        }
+        return status + " steps=" + training.run().stepsCompleted() + "/" + training.run().totalSteps()
+                + (training.run().finished() ? " model_sha256=" + training.run().modelSha256() : "");
+    }
+}

@@ -1,0 +1,126 @@
+package dev.determinedbatch.batch.support;
+
+import dev.determinedbatch.client.TrialSession;
+import dev.determinedbatch.training.DigitsDataset;
+import dev.determinedbatch.training.Evaluation;
+import dev.determinedbatch.training.TrainingRun;
+import jakarta.batch.runtime.context.JobContext;
+import java.util.Map;
+
+/**
+ * One execution's training: its Determined session, data and the run the reader starts or
+ * resumes. Kept as the job context's transient user data, which every artifact of the
+ * execution sees; the lifecycle listener creates it before the step and closes it after.
+ */
+public final class ActiveTraining {
+
+    private final TrainingJobParameters parameters;
+    private final JobRecord job;
+    private final TrialSession session;
+    private final DigitsDataset.Split data;
+    private volatile TrainingRun run;
+    private volatile MetricAggregator metrics;
+    private volatile CheckpointReference lastCheckpoint;
+    private volatile Throwable failure;
+    private volatile Map<String, Object> lastTrainingMetrics = Map.of();
+    private volatile Evaluation lastValidation;
+
+    public ActiveTraining(TrainingJobParameters parameters, JobRecord job, TrialSession session,
+                          DigitsDataset.Split data) {
+        this.parameters = parameters;
+        this.job = job;
+        this.session = session;
+        this.data = data;
+    }
+
+    /** The training of the execution {@code context} belongs to. */
+    public static ActiveTraining of(JobContext context) {
+        if (context.getTransientUserData() instanceof ActiveTraining training) {
+            return training;
+        }
+        throw new IllegalStateException("job '" + context.getJobName() + "' execution " + context.getExecutionId()
+                + " has no training: its job XML must list the listener 'trialLifecycleListener'");
+    }
+
+    public TrainingJobParameters parameters() {
+        return parameters;
+    }
+
+    public JobRecord job() {
+        return job;
+    }
+
+    public TrialSession session() {
+        return session;
+    }
+
+    public DigitsDataset.Split data() {
+        return data;
+    }
+
+    public TrainingRun run() {
+        if (run == null) {
+            throw new IllegalStateException("the training of execution " + job.executionId() + " has not been opened");
+        }
+        return run;
+    }
+
+    public void begin(TrainingRun run, MetricAggregator metrics, CheckpointReference resumedFrom) {
+        this.run = run;
+        this.metrics = metrics;
+        this.lastCheckpoint = resumedFrom;
+    }
+
+    public boolean begun() {
+        return run != null;
+    }
+
+    public MetricAggregator metrics() {
+        return metrics;
+    }
+
+    public CheckpointReference lastCheckpoint() {
+        return lastCheckpoint;
+    }
+
+    public void checkpointed(CheckpointReference reference) {
+        this.lastCheckpoint = reference;
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    public void failed(Throwable failure) {
+        if (this.failure == null) {
+            this.failure = failure;
+        }
+    }
+
+    public Map<String, Object> lastTrainingMetrics() {
+        return lastTrainingMetrics;
+    }
+
+    public void reportedTraining(Map<String, Object> averages) {
+        this.lastTrainingMetrics = Map.copyOf(averages);
+    }
+
+    /** The last reported training and validation metrics, by group. */
+    public Map<String, Object> latestMetrics() {
+        Map<String, Object> metrics = new java.util.LinkedHashMap<>();
+        metrics.put("training", lastTrainingMetrics);
+        Evaluation validation = lastValidation;
+        if (validation != null) {
+            metrics.put("validation", Map.of("loss", (double) validation.loss(), "accuracy", (double) validation.accuracy()));
+        }
+        return metrics;
+    }
+
+    public Evaluation lastValidation() {
+        return lastValidation;
+    }
+
+    public void validated(Evaluation evaluation) {
+        this.lastValidation = evaluation;
+    }
+}
