@@ -14,12 +14,14 @@ import dev.determinedbatch.storage.fs.FileSystemStorages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,8 +56,7 @@ class MasterTlsTests {
 
     @BeforeEach
     void startMaster() {
-        master = StandInMaster.startHttps(server.serverContext());
-        master.addUser("ann", PASSWORD);
+        master = startHttps(server);
     }
 
     @AfterEach
@@ -80,6 +81,7 @@ class MasterTlsTests {
 
     @Test
     void theJvmsDefaultTrustRefusesASelfSignedCertificate() {
+        assertUnreachable(MasterTls.defaults(), SSLHandshakeException.class);
         assertUnreachable(new MasterTls(null, NAME), SSLHandshakeException.class);
     }
 
@@ -89,9 +91,42 @@ class MasterTlsTests {
     }
 
     @Test
-    void aCertNameTheCertificateDoesNotCarryIsRefused() {
-        assertUnreachable(new MasterTls(server.pem().toString(), "other-master.test"),
-                SSLPeerUnverifiedException.class);
+    void aCertNameTheCertificateDoesNotCarryIsRefusedByThatName() {
+        assertUnreachable(new MasterTls(server.pem().toString(), "other-master.test"), CertificateException.class)
+                .hasMessageContaining("not for DET_MASTER_CERT_NAME 'other-master.test'; it is for [" + NAME + "]");
+    }
+
+    @Test
+    void aCertNameMatchesTheCommonNameOfACertificateWithoutAlternativeNames() throws IOException {
+        SelfSignedCertificate commonNameOnly = SelfSignedCertificate.create(certificates, NAME, null);
+        try (StandInMaster other = startHttps(commonNameOnly);
+             TrialSession session = TrialSession.init(spec(),
+                     options(other, new MasterTls(commonNameOnly.pem().toString(), NAME)))) {
+            assertThat(session.info().trialId()).isPositive();
+        }
+    }
+
+    @Test
+    void anIpAlternativeNameServesTheUrlsHostWithoutACertName() throws IOException {
+        SelfSignedCertificate withIp = SelfSignedCertificate.create(certificates, NAME,
+                "dns:" + NAME + ",ip:127.0.0.1");
+        try (StandInMaster other = startHttps(withIp);
+             TrialSession session = TrialSession.init(spec(),
+                     options(other, new MasterTls(withIp.pem().toString(), null)))) {
+            assertThat(session.info().trialId()).isPositive();
+        }
+    }
+
+    @Test
+    void anEmailAlternativeNameIsNoHostName() {
+        SelfSignedCertificate withEmail = SelfSignedCertificate.create(certificates, NAME, "email:" + NAME);
+        try (StandInMaster other = startHttps(withEmail)) {
+            assertThatThrownBy(() -> TrialSession.init(spec(),
+                    options(other, new MasterTls(withEmail.pem().toString(), NAME))))
+                    .isInstanceOf(MasterUnreachableException.class)
+                    .hasMessageContaining("not for DET_MASTER_CERT_NAME '" + NAME + "'; it is for []");
+            assertThat(other.requests()).isEmpty();
+        }
     }
 
     @Test
@@ -148,14 +183,15 @@ class MasterTlsTests {
     }
 
     /** Refused during the handshake, for {@code reason} somewhere in the cause chain. */
-    private void assertUnreachable(MasterTls tls, Class<? extends Exception> reason) {
-        assertThatThrownBy(() -> TrialSession.init(spec(), options(tls)))
+    private AbstractThrowableAssert<?, ?> assertUnreachable(MasterTls tls, Class<? extends Exception> reason) {
+        AbstractThrowableAssert<?, ?> refusal = assertThatThrownBy(() -> TrialSession.init(spec(), options(tls)))
                 .isInstanceOf(MasterUnreachableException.class)
                 .hasMessageContaining("cannot reach the Determined master at " + master.url() + ":")
                 .hasMessageNotContaining(PASSWORD)
                 .hasMessageNotContaining(Credentials.password("ann", PASSWORD).hashedPassword())
                 .satisfies(e -> assertThat(causes(e)).hasAtLeastOneElementOfType(reason));
         assertThat(master.requests()).isEmpty();
+        return refusal;
     }
 
     private static List<Throwable> causes(Throwable e) {
@@ -181,7 +217,17 @@ class MasterTlsTests {
     }
 
     private SessionOptions options(MasterTls tls) {
-        MasterSettings settings = MasterSettings.of(master.url(), Credentials.password("ann", PASSWORD))
+        return options(master, tls);
+    }
+
+    private static StandInMaster startHttps(SelfSignedCertificate certificate) {
+        StandInMaster started = StandInMaster.startHttps(certificate.serverContext());
+        started.addUser("ann", PASSWORD);
+        return started;
+    }
+
+    private SessionOptions options(StandInMaster at, MasterTls tls) {
+        MasterSettings settings = MasterSettings.of(at.url(), Credentials.password("ann", PASSWORD))
                 .withTls(tls).withRetries(0, Duration.ZERO);
         return SessionOptions.master(settings).withTime(time, time, duration -> { });
     }
