@@ -2,6 +2,8 @@ package dev.determinedbatch.standin;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.determinedbatch.json.PythonJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /**
  * A Determined master stand-in for the detached-mode API, on loopback: it answers what the real
@@ -30,6 +33,8 @@ import java.util.function.Predicate;
  *     // drive a client at master.url(), then inspect master.state() and master.requests()
  * }
  * }</pre>
+ *
+ * <p>{@link #startHttps(SSLContext)} serves the same over TLS, for the client's certificate checks.
  */
 public final class StandInMaster implements AutoCloseable {
 
@@ -38,11 +43,13 @@ public final class StandInMaster implements AutoCloseable {
     private final RequestLog log = new RequestLog();
     private final Router router = new Router();
     private final ExecutorService executor;
+    private final SSLContext tls;
     private final int port;
     private HttpServer server;
     private boolean closed;
 
-    private StandInMaster(int requestedPort, Clock clock) {
+    private StandInMaster(int requestedPort, Clock clock, SSLContext tls) {
+        this.tls = tls;
         this.state = new MasterState(clock);
         this.faults = new Faults(new Faults.Listener() {
             @Override
@@ -78,15 +85,24 @@ public final class StandInMaster implements AutoCloseable {
 
     /** Starts with the clock its reported times come from. */
     public static StandInMaster start(int port, Clock clock) {
+        return start(port, clock, null);
+    }
+
+    /** Starts on 127.0.0.1 and an ephemeral port, serving HTTPS with the server's key in {@code serverContext}. */
+    public static StandInMaster startHttps(SSLContext serverContext) {
+        return start(0, Clock.systemUTC(), serverContext);
+    }
+
+    private static StandInMaster start(int port, Clock clock, SSLContext tls) {
         // the JDK server sends headers and body in two writes: without TCP_NODELAY each answer
         // waits for the client's delayed ACK (40 ms), as no real master's does
         System.setProperty("sun.net.httpserver.nodelay", "true");
-        return new StandInMaster(port, clock);
+        return new StandInMaster(port, clock, tls);
     }
 
-    /** "http://127.0.0.1:PORT" */
+    /** "http://127.0.0.1:PORT", or "https://127.0.0.1:PORT" when started with TLS */
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + port;
     }
 
     public int port() {
@@ -156,8 +172,15 @@ public final class StandInMaster implements AutoCloseable {
 
     private HttpServer listen(int onPort) {
         try {
-            HttpServer s = HttpServer.create(
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 50);
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort);
+            HttpServer s;
+            if (tls == null) {
+                s = HttpServer.create(address, 50);
+            } else {
+                HttpsServer https = HttpsServer.create(address, 50);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                s = https;
+            }
             s.createContext("/", this::exchange);
             s.setExecutor(executor);
             s.start();

@@ -8,13 +8,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.Collection;
-import java.util.List;
-import java.util.Locale;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -41,37 +37,60 @@ public record MasterTls(String certFile, String certName) {
 
     /** The SSL context to use, or null for the JVM's default. */
     public SSLContext sslContext() {
+        if (certFile == null && certName == null) {
+            return null;
+        }
+        TrustManager trust;
+        if (!verifies()) {
+            trust = MasterTrust.none();
+        } else {
+            X509TrustManager chain = certFile == null ? x509(jvmTrust()) : trustedCertificates(Path.of(certFile));
+            trust = certName == null ? chain : MasterTrust.named(chain, certName);
+        }
         try {
-            if (certFile == null) {
-                return null;
-            }
             SSLContext context = SSLContext.getInstance("TLS");
-            TrustManager[] trust = verifies() ? trustManagersFor(Path.of(certFile))
-                    : new TrustManager[] {new TrustAll()};
-            context.init(null, trust, null);
+            context.init(null, new TrustManager[] {trust}, null);
             return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS towards the master: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The host name check to use, or null for the default. With {@code DET_MASTER_CERT_NAME} the
+     * handshake has checked that name already (see {@link MasterTrust#named}), and the URL's host
+     * is not to be checked.
+     */
+    public HostnameVerifier hostnameVerifier() {
+        return !verifies() || certName != null ? (host, session) -> true : null;
+    }
+
+    private X509TrustManager trustedCertificates(Path pem) {
+        try {
+            return x509(trustManagersFor(pem));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot use DET_MASTER_CERT_FILE '" + certFile
                     + "' as trusted certificates: " + e.getMessage(), e);
         }
     }
 
-    /** The host name check to use, or null for the default. */
-    public HostnameVerifier hostnameVerifier() {
-        if (!verifies()) {
-            return (host, session) -> true;
+    private static TrustManager[] jvmTrust() {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init((KeyStore) null);
+            return factory.getTrustManagers();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the JVM's trusted certificates: " + e.getMessage(), e);
         }
-        if (certName == null) {
-            return null;
-        }
-        return (host, session) -> {
-            try {
-                Certificate[] chain = session.getPeerCertificates();
-                return chain.length > 0 && chain[0] instanceof X509Certificate leaf && carriesName(leaf, certName);
-            } catch (SSLPeerUnverifiedException e) {
-                return false;
+    }
+
+    private static X509TrustManager x509(TrustManager[] managers) {
+        for (TrustManager manager : managers) {
+            if (manager instanceof X509TrustManager x509) {
+                return x509;
             }
-        };
+        }
+        throw new IllegalStateException("the JVM offers no X.509 trust manager");
     }
 
     private static TrustManager[] trustManagersFor(Path pem) throws IOException, GeneralSecurityException {
@@ -91,54 +110,5 @@ public record MasterTls(String certFile, String certName) {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);
         return factory.getTrustManagers();
-    }
-
-    static boolean carriesName(X509Certificate certificate, String name) {
-        String wanted = name.toLowerCase(Locale.ROOT);
-        try {
-            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
-            if (alternatives != null) {
-                for (List<?> entry : alternatives) {
-                    Object value = entry.get(1);
-                    if (value instanceof String s && matches(s.toLowerCase(Locale.ROOT), wanted)) {
-                        return true;
-                    }
-                }
-                return false;
-            }
-        } catch (java.security.cert.CertificateParsingException e) {
-            return false;
-        }
-        String subject = certificate.getSubjectX500Principal().getName();
-        for (String part : subject.split(",")) {
-            if (part.trim().toLowerCase(Locale.ROOT).equals("cn=" + wanted)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean matches(String pattern, String host) {
-        if (pattern.startsWith("*.")) {
-            int dot = host.indexOf('.');
-            return dot > 0 && host.substring(dot).equals(pattern.substring(1));
-        }
-        return pattern.equals(host);
-    }
-
-    /** {@code noverify}: the user asked for no certificate checks. */
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }
