@@ -59,6 +59,11 @@ final class Network {
         return described;
     }
 
+    /** Tensor names in the fixed order. */
+    static List<String> names(int hidden) {
+        return layout(0, hidden, 0).stream().map(Spec::name).toList();
+    }
+
     private record Spec(String name, int... shape) {
     }
 
