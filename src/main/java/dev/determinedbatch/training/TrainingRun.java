@@ -196,8 +196,8 @@ public final class TrainingRun {
     /**
      * Hex SHA-256 over the model weights alone: each tensor's float32 values as raw little-endian
      * bytes, in the fixed order {@code hidden.weight, hidden.bias} (with a hidden layer),
-     * {@code output.weight, output.bias}. That is also the SHA-256 of the data section of
-     * {@code model.safetensors}.
+     * {@code output.weight, output.bias}. That is also the SHA-256 of the data section of the
+     * {@code model.safetensors} that {@link TrainingStateFiles} writes.
      */
     public String modelSha256() {
         return TrainingState.sha256(network.weights());
