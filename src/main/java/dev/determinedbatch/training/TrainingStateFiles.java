@@ -1,0 +1,215 @@
+package dev.determinedbatch.training;
+
+import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.PythonJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link TrainingState} as three files in a directory: {@code model.safetensors} (the weights,
+ * loadable by Python's safetensors), {@code optimizer.safetensors} (the momentum buffers) and
+ * {@code trainer.json} (format version, parameters, steps, data position, generator state, the
+ * epoch's row order). Plain formats rather than Java serialization, so other tools can read a
+ * checkpoint and a class change cannot make one unreadable.
+ */
+public final class TrainingStateFiles {
+
+    public static final int FORMAT_VERSION = 1;
+    public static final String MODEL = "model.safetensors";
+    public static final String OPTIMIZER = "optimizer.safetensors";
+    public static final String TRAINER = "trainer.json";
+    private static final String RNG_ALGORITHM = "xoshiro256**";
+
+    private TrainingStateFiles() {
+    }
+
+    public static List<String> fileNames() {
+        return List.of(MODEL, OPTIMIZER, TRAINER);
+    }
+
+    /** Writes the three files into {@code dir}, creating it if needed, replacing older ones. */
+    public static void write(TrainingState state, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(MODEL), Safetensors.encode(state.model(), metadata("model weights")));
+        Files.write(dir.resolve(OPTIMIZER), Safetensors.encode(state.optimizer(), metadata("momentum buffers")));
+        Files.writeString(dir.resolve(TRAINER), trainerJson(state), StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> metadata(String contents) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("formatVersion", Integer.toString(FORMAT_VERSION));
+        metadata.put("contents", contents);
+        return metadata;
+    }
+
+    /** One top-level key a line, each value on one line: readable, and valid JSON. */
+    private static String trainerJson(TrainingState state) {
+        Map<String, Object> rng = new LinkedHashMap<>();
+        rng.put("algorithm", RNG_ALGORITHM);
+        List<String> words = new ArrayList<>();
+        for (long word : state.rngState()) {
+            words.add(String.format("%016x", word)); // strings: JSON readers may hold numbers as doubles
+        }
+        rng.put("state", words);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("formatVersion", FORMAT_VERSION);
+        json.put("parameters", state.parameters().asMap());
+        json.put("stepsCompleted", state.stepsCompleted());
+        json.put("epoch", state.epoch());
+        json.put("positionInEpoch", state.positionInEpoch());
+        json.put("rng", rng);
+        json.put("permutation", java.util.Arrays.stream(state.permutation()).boxed().toList());
+        StringBuilder out = new StringBuilder("{\n");
+        String separator = "";
+        for (Map.Entry<String, Object> e : json.entrySet()) {
+            out.append(separator).append("  ").append(PythonJson.wire(e.getKey())).append(": ")
+                    .append(PythonJson.wire(e.getValue()));
+            separator = ",\n";
+        }
+        return out.append("\n}\n").toString();
+    }
+
+    /**
+     * Reads what {@link #write} wrote.
+     *
+     * @throws IOException naming the file and the problem: a missing file, an unknown format
+     *                     version, a bad header, sizes that do not fit, truncated data, or parts
+     *                     that do not fit together
+     */
+    public static TrainingState read(Path dir) throws IOException {
+        try {
+            return readFiles(dir);
+        } catch (NoSuchFileException e) {
+            throw e; // names the path already, and callers may want to tell "absent" apart
+        } catch (IOException e) {
+            throw new IOException("cannot read the training state in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TrainingState readFiles(Path dir) throws IOException {
+        Map<String, Object> trainer = trainer(dir);
+        TrainingParameters parameters;
+        try {
+            parameters = TrainingParameters.fromMap(map(trainer, "parameters"));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(TRAINER + ": bad parameters: " + e.getMessage(), e);
+        }
+        List<Tensor> model = tensors(dir, MODEL, Network.names(parameters.hiddenUnits()), "");
+        List<Tensor> optimizer = tensors(dir, OPTIMIZER, Network.names(parameters.hiddenUnits()),
+                MomentumSgd.SUFFIX);
+        try {
+            return new TrainingState(parameters, model, optimizer, rngState(trainer),
+                    (int) integer(trainer, "epoch"), (int) integer(trainer, "positionInEpoch"),
+                    permutation(trainer), integer(trainer, "stepsCompleted"));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the files do not fit together: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> trainer(Path dir) throws IOException {
+        Map<String, Object> trainer;
+        try {
+            trainer = JsonParser.parseObject(Files.readString(file(dir, TRAINER), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(TRAINER + " is not valid JSON: " + e.getMessage(), e);
+        }
+        Object version = trainer.get("formatVersion");
+        if (!(version instanceof Long)) {
+            throw new IOException(TRAINER + " has no integer formatVersion");
+        }
+        if ((Long) version != FORMAT_VERSION) {
+            throw new IOException(TRAINER + ": format version " + version + " is not supported (this build reads "
+                    + FORMAT_VERSION + ")");
+        }
+        return trainer;
+    }
+
+    private static Path file(Path dir, String name) throws IOException {
+        Path file = dir.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "training state file " + name + " is missing");
+        }
+        return file;
+    }
+
+    /** The tensors of {@code name}, in the network's fixed order whatever the file's order. */
+    private static List<Tensor> tensors(Path dir, String name, List<String> expected, String suffix)
+            throws IOException {
+        Safetensors.Contents contents = Safetensors.decode(Files.readAllBytes(file(dir, name)), name);
+        String version = contents.metadata().get("formatVersion");
+        if (!Integer.toString(FORMAT_VERSION).equals(version)) {
+            throw new IOException(name + ": format version " + version + " is not supported (this build reads "
+                    + FORMAT_VERSION + ")");
+        }
+        Map<String, Tensor> found = new LinkedHashMap<>(contents.tensors());
+        List<Tensor> ordered = new ArrayList<>();
+        for (String tensor : expected) {
+            Tensor t = found.remove(tensor + suffix);
+            if (t == null) {
+                throw new IOException(name + " lacks tensor " + tensor + suffix + " (has " + contents.tensors().keySet() + ")");
+            }
+            ordered.add(t);
+        }
+        if (!found.isEmpty()) {
+            throw new IOException(name + " has unexpected tensors " + found.keySet());
+        }
+        return ordered;
+    }
+
+    private static long[] rngState(Map<String, Object> trainer) throws IOException {
+        Map<String, Object> rng = map(trainer, "rng");
+        if (!RNG_ALGORITHM.equals(rng.get("algorithm"))) {
+            throw new IOException(TRAINER + ": rng algorithm " + rng.get("algorithm") + " is not " + RNG_ALGORITHM);
+        }
+        List<?> words = list(rng, "state");
+        long[] state = new long[words.size()];
+        for (int i = 0; i < state.length; i++) {
+            if (!(words.get(i) instanceof String hex) || !hex.matches("[0-9a-f]{16}")) {
+                throw new IOException(TRAINER + ": rng state word " + i + " is not 16 hex digits: " + words.get(i));
+            }
+            state[i] = Long.parseUnsignedLong(hex, 16);
+        }
+        return state;
+    }
+
+    private static int[] permutation(Map<String, Object> trainer) throws IOException {
+        List<?> rows = list(trainer, "permutation");
+        int[] permutation = new int[rows.size()];
+        for (int i = 0; i < permutation.length; i++) {
+            if (!(rows.get(i) instanceof Long row) || row != row.intValue()) {
+                throw new IOException(TRAINER + ": permutation entry " + i + " is not an int: " + rows.get(i));
+            }
+            permutation[i] = row.intValue();
+        }
+        return permutation;
+    }
+
+    private static long integer(Map<String, Object> json, String key) throws IOException {
+        if (!(json.get(key) instanceof Long value) || (!key.equals("stepsCompleted") && value != value.intValue())) {
+            throw new IOException(TRAINER + ": " + key + " must be an integer, got " + json.get(key));
+        }
+        return value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> json, String key) throws IOException {
+        if (!(json.get(key) instanceof Map<?, ?> map)) {
+            throw new IOException(TRAINER + ": " + key + " must be an object, got " + json.get(key));
+        }
+        return (Map<String, Object>) map;
+    }
+
+    private static List<?> list(Map<String, Object> json, String key) throws IOException {
+        if (!(json.get(key) instanceof List<?> list)) {
+            throw new IOException(TRAINER + ": " + key + " must be a list, got " + json.get(key));
+        }
+        return list;
+    }
+}
