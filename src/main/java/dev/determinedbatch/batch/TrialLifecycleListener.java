@@ -43,6 +43,18 @@ public class TrialLifecycleListener implements JobListener {
 
     @Override
     public void beforeJob() throws IOException {
+        try {
+            open();
+        } catch (IOException | RuntimeException e) {
+            // the reason shows in the execution's exit status (REST API, jboss-cli), not only in the log
+            job.setExitStatus("FAILED: " + e.getMessage());
+            LOG.log(Level.SEVERE, "job " + job.getJobName() + " execution " + job.getExecutionId()
+                    + " cannot start: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private void open() throws IOException {
         JobRecord record = new JobRecord(job.getJobName(), job.getInstanceId(), job.getExecutionId());
         TrainingJobParameters parameters = environment.parameters(record);
         DigitsDataset.Split data = environment.dataset(parameters).split();

@@ -1,0 +1,221 @@
+package dev.determinedbatch.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.determinedbatch.standin.Checkpoint;
+import dev.determinedbatch.standin.MetricReport;
+import dev.determinedbatch.standin.StandInMaster;
+import dev.determinedbatch.standin.Trial;
+import java.io.File;
+import java.net.URL;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.importer.ZipImporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The training job in a real WildFly, reporting to the master stand-in (the server's
+ * {@code det.master}), driven over the job-control API as a user would.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class TrainingJobIT {
+
+    private static StandInMaster master;
+
+    @ArquillianResource
+    private URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ShrinkWrap.create(ZipImporter.class, "determined-batch.war")
+                .importFrom(new File("target/determined-batch.war")).as(WebArchive.class)
+                .addClass(TrainingHooks.class)
+                .addAsResource("it/train-hooked.xml", "META-INF/batch-jobs/train-hooked.xml");
+    }
+
+    @BeforeAll
+    static void startMaster() {
+        master = StandInMaster.start(Integer.getInteger("it.standin.port"));
+    }
+
+    @AfterAll
+    static void stopMaster() {
+        master.close();
+    }
+
+    @Test
+    void aFullRunCompletesWithTheExpectedCheckpointsAndMetrics() throws Exception {
+        TrainingApi api = new TrainingApi(base);
+        Map<String, String> parameters = parameters("full");
+        long id = api.start("train", parameters).executionId();
+
+        Map<String, Object> execution = api.awaitEnd(id);
+        assertThat(execution).containsEntry("batchStatus", "COMPLETED");
+
+        Trial trial = trial(parameters);
+        assertThat(trial.state()).isEqualTo("STATE_COMPLETED");
+        assertThat(trial.hparams()).containsEntry("epochs", 4L).containsEntry("batchSize", 32L)
+                .containsEntry("checkpointEverySteps", 45L).containsEntry("reportEverySteps", 10L);
+        assertThat(master.state().checkpoints(trial.id())).extracting(Checkpoint::stepsCompleted)
+                .containsExactly(45L, 90L, 135L, 180L);
+        List<MetricReport> metrics = master.state().metrics(trial.id());
+        assertThat(metrics).filteredOn(m -> m.group().equals("training")).extracting(MetricReport::stepsCompleted)
+                .containsExactly(10L, 20L, 30L, 40L, 50L, 60L, 70L, 80L, 90L, 100L, 110L, 120L, 130L, 140L,
+                        150L, 160L, 170L, 180L);
+        assertThat(metrics).filteredOn(m -> m.group().equals("validation")).extracting(MetricReport::stepsCompleted)
+                .containsExactly(45L, 90L, 135L, 180L);
+
+        Map<String, Object> status = api.training(id);
+        assertThat(status).containsEntry("batchStatus", "COMPLETED").containsEntry("stepsCompleted", 180L)
+                .containsEntry("totalSteps", 180L).containsEntry("trialId", trial.id());
+        assertThat((String) status.get("modelSha256")).matches("[0-9a-f]{64}");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> validation = (Map<String, Object>) ((Map<String, Object>) status.get("metrics")).get("validation");
+        assertThat(((Number) validation.get("accuracy")).doubleValue()).isGreaterThan(0.9);
+    }
+
+    @Test
+    void aStoppedRunRestartedEndsWithTheWeightsOfAnUninterruptedOne() throws Exception {
+        TrainingApi api = new TrainingApi(base);
+        String uninterrupted = finalSha(api, parameters("reference"));
+
+        Map<String, String> parameters = parameters("stopped");
+        parameters.put("stopAtStep", "50");
+        long first = api.start("train-hooked", parameters).executionId();
+        assertThat(api.awaitEnd(first)).containsEntry("batchStatus", "STOPPED");
+        Trial trial = trial(parameters);
+        assertThat(trial.state()).isEqualTo("STATE_PAUSED");
+        assertThat(master.state().checkpoints(trial.id())).extracting(Checkpoint::stepsCompleted).containsExactly(45L, 50L);
+
+        TrainingApi.Answer restarted = api.post("api/jobexecutions/" + first + "/restart", Map.of());
+        assertThat(restarted.status()).isEqualTo(200);
+        long second = restarted.executionId();
+        assertThat(api.awaitEnd(second)).containsEntry("batchStatus", "COMPLETED");
+        assertThat(api.training(second)).containsEntry("modelSha256", uninterrupted);
+        assertThat(master.state().trial(trial.id()).state()).isEqualTo("STATE_COMPLETED");
+    }
+
+    @Test
+    void aFailedRunRestartedRollsBackItsLostMetricsAndMatchesAnUninterruptedOne() throws Exception {
+        TrainingApi api = new TrainingApi(base);
+        String uninterrupted = finalSha(api, parameters("reference-2"));
+
+        Map<String, String> parameters = parameters("failed");
+        parameters.put("failAtStep", "52");
+        long first = api.start("train-hooked", parameters).executionId();
+        assertThat(api.awaitEnd(first)).containsEntry("batchStatus", "FAILED");
+        Trial trial = trial(parameters);
+        assertThat(trial.state()).isEqualTo("STATE_ERROR");
+
+        long second = api.post("api/jobexecutions/" + first + "/restart", Map.of()).executionId();
+        assertThat(api.awaitEnd(second)).containsEntry("batchStatus", "COMPLETED");
+        assertThat(api.training(second)).containsEntry("modelSha256", uninterrupted);
+
+        // run 1 reported step 50, then failed; run 2 resumed from step 45 and reported it again
+        List<MetricReport> at50 = master.state().metrics(trial.id()).stream()
+                .filter(m -> m.group().equals("training") && m.stepsCompleted() == 50).toList();
+        assertThat(at50).extracting(MetricReport::trialRunId, MetricReport::archived)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(1, true),
+                        org.assertj.core.groups.Tuple.tuple(2, false));
+    }
+
+    @Test
+    void aFreshStartWithTheSameExternalIdsResumesFromTheMastersLatestCheckpoint() throws Exception {
+        TrainingApi api = new TrainingApi(base);
+        String uninterrupted = finalSha(api, parameters("reference-3"));
+
+        Map<String, String> parameters = parameters("fresh");
+        parameters.put("stopAtStep", "100");
+        long first = api.start("train-hooked", parameters).executionId();
+        assertThat(api.awaitEnd(first)).containsEntry("batchStatus", "STOPPED");
+
+        // a new job instance knows no checkpoint; the master's latestCheckpoint is the one to resume from
+        parameters.remove("stopAtStep");
+        long fresh = api.start("train", parameters).executionId();
+        assertThat(api.awaitEnd(fresh)).containsEntry("batchStatus", "COMPLETED");
+        assertThat(api.training(fresh)).containsEntry("modelSha256", uninterrupted);
+        Trial trial = trial(parameters);
+        assertThat(master.state().metrics(trial.id())).filteredOn(m -> m.trialRunId() == 2)
+                .allMatch(m -> m.stepsCompleted() > 100);
+    }
+
+    @Test
+    void aSecondExecutionOfARunningTrialIsRefusedNamingTheFirst() throws Exception {
+        TrainingApi api = new TrainingApi(base);
+        Map<String, String> parameters = parameters("busy");
+        parameters.put("holdAtStep", "5");
+        long first = api.start("train-hooked", parameters).executionId();
+        master.awaitRequest(r -> r.path().endsWith("/metrics"), java.time.Duration.ofSeconds(60)).orElseThrow();
+
+        parameters.remove("holdAtStep");
+        long second = api.start("train", parameters).executionId();
+        Map<String, Object> refused = api.awaitEnd(second);
+        assertThat(refused).containsEntry("batchStatus", "FAILED");
+        assertThat((String) refused.get("exitStatus")).contains("already being trained by job execution " + first);
+
+        assertThat(api.post("api/jobexecutions/" + first + "/stop", Map.of()).status()).isBetween(200, 204);
+        assertThat(api.awaitEnd(first)).containsEntry("batchStatus", "STOPPED");
+    }
+
+    @Test
+    void badJobParametersFailFastNamingTheParameterAndReportNothing() throws Exception {
+        TrainingApi api = new TrainingApi(base);
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("batchSize", "-1");
+        cases.put("checkpointStorage", "{\"type\": \"nfs\", \"path\": \"/x\"}");
+        cases.put("dataset", "/no/such/digits.csv.gz");
+        for (Map.Entry<String, String> bad : cases.entrySet()) {
+            Map<String, String> parameters = parameters("bad-" + bad.getKey());
+            parameters.put(bad.getKey(), bad.getValue());
+            int checkpointsBefore = master.state().checkpoints().size();
+            long id = api.start("train", parameters).executionId();
+            Map<String, Object> failed = api.awaitEnd(id);
+            assertThat(failed).containsEntry("batchStatus", "FAILED");
+            assertThat((String) failed.get("exitStatus")).as(bad.getKey()).contains(bad.getKey());
+            assertThat(master.state().trials()).noneMatch(t -> parameters.get("externalTrialId").equals(t.externalTrialId()));
+            assertThat(master.state().checkpoints()).hasSize(checkpointsBefore);
+        }
+    }
+
+    @Test
+    void unknownExecutionsAnswer404WithAMessage() throws Exception {
+        TrainingApi.Answer answer = new TrainingApi(base).get("api/training/987654");
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat((String) answer.body().get("message")).contains("987654");
+    }
+
+    private static String finalSha(TrainingApi api, Map<String, String> parameters) throws Exception {
+        long id = api.start("train", parameters).executionId();
+        assertThat(api.awaitEnd(id)).containsEntry("batchStatus", "COMPLETED");
+        return (String) api.training(id).get("modelSha256");
+    }
+
+    private static Trial trial(Map<String, String> parameters) {
+        return master.state().trials().stream()
+                .filter(t -> parameters.get("externalTrialId").equals(t.externalTrialId()))
+                .findFirst().orElseThrow(() -> new AssertionError("no trial " + parameters.get("externalTrialId")));
+    }
+
+    private static Map<String, String> parameters(String name) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("epochs", "4");
+        parameters.put("checkpointEverySteps", "45");
+        parameters.put("reportEverySteps", "10");
+        parameters.put("seed", "7");
+        parameters.put("externalExperimentId", "it");
+        parameters.put("externalTrialId", name + "-" + UUID.randomUUID());
+        return parameters;
+    }
+}
