@@ -59,11 +59,11 @@ class JobRepositoryIT {
         try (Connection connection = dataSource.getConnection()) {
             // JBeret updates the execution it holds in memory before its row: the row is the proof.
             assertEquals("COMPLETED", awaitEnd(connection, executionId, Duration.ofSeconds(60)));
-            assertEquals(SmokeBatchlet.EXIT_STATUS, column(connection, executionId, "EXITSTATUS"));
+            assertEquals(SmokeBatchlet.EXIT_STATUS, column(connection, executionId, "EXITSTATUS", "STEP_EXECUTION"));
 
             String dataDir = System.getProperty("determined.batch.data.dir");
             String url = connection.getMetaData().getURL();
-            assertTrue(url.startsWith("jdbc:h2:file:" + dataDir + "/job-repository;"), url);
+            assertTrue(url.startsWith("jdbc:h2:file:" + dataDir + "/job-repository"), url);
         }
         assertEquals(BatchStatus.COMPLETED, operator.getJobExecution(executionId).getBatchStatus());
     }
@@ -81,20 +81,22 @@ class JobRepositoryIT {
     private static String awaitEnd(Connection connection, long executionId, Duration timeout)
             throws SQLException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        String status = column(connection, executionId, "BATCHSTATUS");
+        String status = column(connection, executionId, "BATCHSTATUS", "JOB_EXECUTION");
         while (status == null || RUNNING.contains(status)) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("job execution " + executionId + " still " + status + " after " + timeout);
             }
             Thread.sleep(20);
-            status = column(connection, executionId, "BATCHSTATUS");
+            status = column(connection, executionId, "BATCHSTATUS", "JOB_EXECUTION");
         }
         return status;
     }
 
-    private static String column(Connection connection, long executionId, String column) throws SQLException {
+    /** The column of the (first) row of a JBeret table that belongs to the job execution. */
+    private static String column(Connection connection, long executionId, String column, String table)
+            throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT " + column + " FROM JOB_EXECUTION WHERE JOBEXECUTIONID = ?")) {
+                "SELECT " + column + " FROM " + table + " WHERE JOBEXECUTIONID = ?")) {
             query.setLong(1, executionId);
             try (ResultSet row = query.executeQuery()) {
                 return row.next() ? row.getString(1) : null;
