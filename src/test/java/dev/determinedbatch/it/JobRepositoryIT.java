@@ -32,7 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The server the build provisions keeps job executions in the H2 file of the data directory
- * (server-config/job-repository.cli), not in memory: they survive a restart of the server.
+ * (server-config/job-repository.cli): not in memory, and not inside the server, whose directory a
+ * bootable jar deletes when it exits.
  */
 @ExtendWith(ArquillianExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
