@@ -16,7 +16,11 @@ import jakarta.ws.rs.core.MediaType;
 @Produces(MediaType.APPLICATION_JSON)
 public class TrainingResource {
 
-    private final TrainingStatuses statuses;
+    private TrainingStatuses statuses;
+
+    /** RESTEasy checks for a constructor it could call itself; CDI creates the resource with the other. */
+    public TrainingResource() {
+    }
 
     @Inject
     public TrainingResource(TrainingStatuses statuses) {

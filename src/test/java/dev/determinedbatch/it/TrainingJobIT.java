@@ -157,7 +157,11 @@ class TrainingJobIT {
         Map<String, String> parameters = parameters("busy");
         parameters.put("holdAtStep", "5");
         long first = api.start("train-hooked", parameters).executionId();
-        master.awaitRequest(r -> r.path().endsWith("/metrics"), java.time.Duration.ofSeconds(60)).orElseThrow();
+        String trialId = parameters.get("externalTrialId");
+        master.awaitRequest(r -> r.method().equals("PATCH") && r.body().contains("STATE_RUNNING")
+                && master.state().trials().stream().anyMatch(t -> trialId.equals(t.externalTrialId())
+                        && "STATE_RUNNING".equals(t.state())), java.time.Duration.ofSeconds(60))
+                .orElseThrow(() -> new AssertionError("trial " + trialId + " never ran"));
 
         parameters.remove("holdAtStep");
         long second = api.start("train", parameters).executionId();
