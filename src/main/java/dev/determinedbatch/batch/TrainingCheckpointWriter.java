@@ -39,6 +39,7 @@ public class TrainingCheckpointWriter extends AbstractItemWriter {
         StoredCheckpoint stored = TrainingCheckpoints.store(training);
         training.checkpointed(new CheckpointReference(stored.uuid(), stored.stepsCompleted()));
         LOG.log(Level.INFO, "execution {0}: checkpoint {1} at step {2} of {3}", new Object[] {
-            job.getExecutionId(), stored.uuid(), stored.stepsCompleted(), training.run().totalSteps()});
+            job.getExecutionId(), stored.uuid(), String.valueOf(stored.stepsCompleted()),
+            String.valueOf(training.run().totalSteps())});
     }
 }

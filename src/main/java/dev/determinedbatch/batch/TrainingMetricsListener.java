@@ -56,8 +56,8 @@ public class TrainingMetricsListener implements ItemProcessListener {
             metrics.reportValidationMetrics(step.step(), values);
             training.validated(validation);
             LOG.log(Level.INFO, "execution {0}: epoch {1} done, step {2} of {3}; training loss {4}; validation loss {5},"
-                    + " accuracy {6}", new Object[] {job.getExecutionId(), step.epoch() + 1, step.step(),
-                        run.totalSteps(), training.lastTrainingMetrics().get("loss"), validation.loss(),
+                    + " accuracy {6}", new Object[] {job.getExecutionId(), step.epoch() + 1, String.valueOf(step.step()),
+                        String.valueOf(run.totalSteps()), training.lastTrainingMetrics().get("loss"), validation.loss(),
                         validation.accuracy()});
         }
     }
