@@ -194,6 +194,24 @@ class TrainingJobIT {
     }
 
     @Test
+    void wildflysOwnBatchManagementStartsAndRestartsTheJob() throws Exception {
+        TrainingApi api = new TrainingApi(base);
+        String uninterrupted = finalSha(api, parameters("reference-cli"));
+        Map<String, String> parameters = parameters("cli");
+        parameters.put("stopAtStep", "60");
+        String properties = parameters.entrySet().stream().map(e -> e.getKey() + "=\"" + e.getValue() + "\"")
+                .collect(java.util.stream.Collectors.joining(","));
+
+        long first = JbossCli.result("/deployment=determined-batch.war/subsystem=batch-jberet:start-job("
+                + "job-xml-name=train-hooked,properties={" + properties + "})");
+        assertThat(api.awaitEnd(first)).containsEntry("batchStatus", "STOPPED");
+        long second = JbossCli.result("/deployment=determined-batch.war/subsystem=batch-jberet:restart-job("
+                + "execution-id=" + first + ")");
+        assertThat(api.awaitEnd(second)).containsEntry("batchStatus", "COMPLETED");
+        assertThat(api.training(second)).containsEntry("modelSha256", uninterrupted);
+    }
+
+    @Test
     void unknownExecutionsAnswer404WithAMessage() throws Exception {
         TrainingApi.Answer answer = new TrainingApi(base).get("api/training/987654");
         assertThat(answer.status()).isEqualTo(404);

@@ -1,0 +1,110 @@
+package dev.determinedbatch.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The application's bootable JAR as a child process on free loopback ports, for tests that stop
+ * or kill the server. Its output goes to a log file; {@link #close()} always ends the process.
+ */
+final class BootableJar implements AutoCloseable {
+
+    private final Process process;
+    private final int httpPort;
+    private final Path log;
+
+    private BootableJar(Process process, int httpPort, Path log) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.log = log;
+    }
+
+    /** Starts the jar with the data directory and master given, and waits (bounded) until it serves. */
+    static BootableJar start(Path dataDir, String master, Path log) throws IOException, InterruptedException {
+        int http = freePort();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-XX:+UseSerialGC",
+                "-Djboss.bind.address=127.0.0.1", "-Djboss.bind.address.management=127.0.0.1",
+                "-Djboss.http.port=" + http, "-Djboss.https.port=" + freePort(),
+                "-Djboss.management.http.port=" + freePort(), "-Djboss.management.https.port=" + freePort(),
+                "-Ddetermined.batch.data.dir=" + dataDir));
+        if (master != null) {
+            command.add("-Ddet.master=" + master);
+        }
+        command.addAll(List.of("-jar", Path.of("target", "determined-batch-bootable.jar").toAbsolutePath().toString(),
+                "--install-dir=" + Files.createTempDirectory(dataDir.getParent(), "server-")));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        BootableJar jar = new BootableJar(process, http, log);
+        try {
+            jar.awaitServing(Duration.ofSeconds(180));
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            jar.close();
+            throw e;
+        }
+        return jar;
+    }
+
+    URL url() throws IOException {
+        return URI.create("http://127.0.0.1:" + httpPort + "/").toURL();
+    }
+
+    private void awaitServing(Duration timeout) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plus(timeout);
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/jobs"))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the server did not serve within " + timeout + "; see " + log);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** A graceful stop (SIGTERM), as an operator's service manager does; bounded. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            throw new IllegalStateException("the server did not stop within 90 s; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.determinedbatch.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.determinedbatch.standin.StandInMaster;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server stopped while it trains, and a new one on the same data directory (same H2 job
+ * repository) that restarts the execution: the run resumes and ends with the weights of an
+ * uninterrupted one.
+ */
+class ServerRestartIT {
+
+    @Test
+    void aNewServerRestartsTheExecutionTheStoppedOneLeft() throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "server-restart-it")).toAbsolutePath();
+        Path dataDir = Files.createTempDirectory(work, "data-");
+        Path log = work.resolve("servers.log");
+        int standInPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            standInPort = socket.getLocalPort();
+        }
+        try (StandInMaster master = StandInMaster.start(standInPort)) {
+            String masterUrl = "http://127.0.0.1:" + standInPort;
+            long execution;
+            try (BootableJar first = BootableJar.start(dataDir, masterUrl, log)) {
+                TrainingApi api = new TrainingApi(first.url());
+                execution = api.start("train", parameters("interrupted")).executionId();
+                // stop the server once the first checkpoint is reported: mid-training, at no chosen step
+                master.awaitRequest(r -> r.method().equals("POST") && r.path().equals("/api/v1/checkpoints"),
+                        Duration.ofSeconds(120)).orElseThrow(() -> new AssertionError("no checkpoint reported"));
+                first.stop();
+            }
+            try (BootableJar second = BootableJar.start(dataDir, masterUrl, log)) {
+                TrainingApi api = new TrainingApi(second.url());
+                Map<String, Object> left = api.get("api/jobexecutions/" + execution).body();
+                assertThat(left.get("batchStatus")).as("what the stopped server left").isIn("STOPPED", "FAILED");
+
+                TrainingApi.Answer restarted = api.post("api/jobexecutions/" + execution + "/restart", Map.of());
+                assertThat(restarted.status()).as(restarted.toString()).isEqualTo(200);
+                long resumed = restarted.executionId();
+                assertThat(api.awaitEnd(resumed)).containsEntry("batchStatus", "COMPLETED");
+
+                long reference = api.start("train", parameters("reference")).executionId();
+                assertThat(api.awaitEnd(reference)).containsEntry("batchStatus", "COMPLETED");
+                assertThat(api.training(resumed).get("modelSha256")).isNotNull()
+                        .isEqualTo(api.training(reference).get("modelSha256"));
+                second.stop();
+            }
+        }
+    }
+
+    private static Map<String, String> parameters(String name) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("epochs", "200");
+        parameters.put("checkpointEverySteps", "450");
+        parameters.put("seed", "11");
+        parameters.put("externalExperimentId", "server-restart");
+        parameters.put("externalTrialId", name + "-" + System.nanoTime());
+        return parameters;
+    }
+}
