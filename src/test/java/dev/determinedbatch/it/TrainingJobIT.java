@@ -213,9 +213,29 @@ class TrainingJobIT {
 
     @Test
     void unknownExecutionsAnswer404WithAMessage() throws Exception {
-        TrainingApi.Answer answer = new TrainingApi(base).get("api/training/987654");
-        assertThat(answer.status()).isEqualTo(404);
-        assertThat((String) answer.body().get("message")).contains("987654");
+        TrainingApi api = new TrainingApi(base);
+        for (String path : List.of("api/training/987654", "api/jobexecutions/987654")) {
+            TrainingApi.Answer answer = api.get(path);
+            assertThat(answer.status()).as(path).isEqualTo(404);
+            assertThat((String) answer.body().get("message")).as(path).contains("987654");
+        }
+    }
+
+    @Test
+    void readinessFollowsTheMaster() throws Exception {
+        TrainingApi health = new TrainingApi(new URL("http://127.0.0.1:" + System.getProperty("it.management.http.port") + "/"));
+        TrainingApi.Answer up = health.get("health/ready");
+        assertThat(up.status()).as(up.toString()).isEqualTo(200);
+        assertThat(up.body().toString()).contains("determined-batch").contains("UP");
+
+        master.faults().refuseConnections();
+        try {
+            TrainingApi.Answer down = health.get("health/ready");
+            assertThat(down.status()).isEqualTo(503);
+            assertThat(down.body().toString()).contains("cannot reach the Determined master at http://127.0.0.1:");
+        } finally {
+            master.faults().acceptConnections();
+        }
     }
 
     private static String finalSha(TrainingApi api, Map<String, String> parameters) throws Exception {
