@@ -50,7 +50,8 @@ import java.util.stream.Stream;
  * marks the trial COMPLETED. Both times are the host's wall clock, read in two JVMs. JBeret's own
  * span is printed too.
  *
- * <p>Same parameters for both, one warm-up run each, then the median of {@code bench.rounds}.
+ * <p>Same parameters for both, one warm-up run each, then the median of {@code bench.rounds}; the
+ * runs off and the jobs on alternate.
  * {@code mvn -B -q package -DskipTests && mvn -B -q -DskipTests test-compile exec:java@training-benchmark
  * [-Dbench.rounds=5 -Dbench.epochs=30 -Dbench.seed=42 -Dbench.batchSize=32 -Dbench.checkpointEverySteps=90
  * -Dbench.reportEverySteps=10 -Dbench.jar=target/determined-batch-bootable.jar]}
@@ -132,12 +133,13 @@ public final class TrainingJobBenchmark {
         Duration load = Duration.ofNanos(System.nanoTime() - loadStart);
         long steps = TrainingRun.start(parameters, data).totalSteps();
         System.out.printf("parameters: %s, i.e. %d steps and %d validations (%d rows) per run; on also"
-                        + " checkpointEverySteps %d, reportEverySteps %d; %d rounds after 1 warm-up each%n",
+                        + " checkpointEverySteps %d, reportEverySteps %d; %d rounds after 1 warm-up, off and on alternating%n",
                 parameters.asMap(), steps, parameters.epochs(), data.validation().size(), checkpointEverySteps,
                 reportEverySteps, rounds);
 
-        List<OffRun> off = integrationOff(data);
-        List<OnRun> on = integrationOn(jar);
+        List<OffRun> off = new ArrayList<>();
+        List<OnRun> on = new ArrayList<>();
+        measure(jar, data, off, on);
 
         double offSeconds = median(off.stream().map(OffRun::duration).toList());
         double onSeconds = median(on.stream().map(OnRun::duration).toList());
@@ -172,49 +174,47 @@ public final class TrainingJobBenchmark {
                 offModel.substring(0, 16));
     }
 
-    /** The job's arithmetic in a plain loop: steps, and an evaluation at each epoch's end. */
-    private List<OffRun> integrationOff(DigitsDataset.Split data) {
-        List<OffRun> runs = new ArrayList<>();
-        for (int round = 0; round <= rounds; round++) {
-            long start = System.nanoTime();
-            TrainingRun run = TrainingRun.start(parameters, data);
-            float sink = 0;
-            while (!run.finished()) {
-                StepResult step = run.step();
-                if (step.endOfEpoch()) {
-                    sink += run.evaluate(data.validation()).accuracy();
-                }
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            if (sink < 0) {
-                System.out.println(); // keeps the evaluations alive
-            }
-            if (round > 0) {
-                runs.add(new OffRun(took, run.modelSha256()));
-            }
-        }
-        return runs;
-    }
-
-    private List<OnRun> integrationOn(Path jar) throws Exception {
+    /**
+     * Alternates a run off and a job on, warm-up first, so that both see the same load from
+     * anything else on the machine.
+     */
+    private void measure(Path jar, DigitsDataset.Split data, List<OffRun> off, List<OnRun> on) throws Exception {
         Path work = Files.createTempDirectory("determined-batch-training-bench");
         try (StandInMaster master = StandInMaster.start(0)) {
             try (BootableServer server = BootableServer.start(jar, work, master.url())) {
                 Duration boot = server.awaitReady(http, BOOT_TIMEOUT);
                 System.out.printf("server answered after %.1f s%n", boot.toMillis() / 1e3);
-                List<OnRun> runs = new ArrayList<>();
                 for (int round = 0; round <= rounds; round++) {
+                    OffRun offRun = offRun(data);
                     master.clearRequests();
-                    OnRun run = job(server, master, "bench-" + round);
+                    OnRun onRun = job(server, master, "bench-" + round);
                     if (round > 0) {
-                        runs.add(run);
+                        off.add(offRun);
+                        on.add(onRun);
                     }
                 }
-                return runs;
             }
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** The job's arithmetic in a plain loop: steps, and an evaluation at each epoch's end. */
+    private OffRun offRun(DigitsDataset.Split data) {
+        long start = System.nanoTime();
+        TrainingRun run = TrainingRun.start(parameters, data);
+        float sink = 0;
+        while (!run.finished()) {
+            StepResult step = run.step();
+            if (step.endOfEpoch()) {
+                sink += run.evaluate(data.validation()).accuracy();
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        if (sink < 0) {
+            System.out.println(); // keeps the evaluations alive
+        }
+        return new OffRun(took, run.modelSha256());
     }
 
     /**
