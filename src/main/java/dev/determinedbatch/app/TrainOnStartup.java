@@ -1,5 +1,6 @@
 package dev.determinedbatch.app;
 
+import dev.determinedbatch.batch.support.TrialRegistry;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
@@ -28,7 +29,7 @@ public class TrainOnStartup {
     private static final Set<BatchStatus> ENDED =
             EnumSet.of(BatchStatus.COMPLETED, BatchStatus.FAILED, BatchStatus.STOPPED, BatchStatus.ABANDONED);
 
-    void onStart(@Observes @Initialized(ApplicationScoped.class) Object started, Config config) {
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object started, Config config, TrialRegistry registry) {
         Optional<String> job = config.getOptionalValue(RUN_JOB, String.class);
         if (job.isEmpty()) {
             return;
@@ -37,15 +38,19 @@ public class TrainOnStartup {
         long executionId = operator.start(job.get(), new Properties());
         LOG.log(Level.INFO, "run-once mode: started job {0}, execution {1}; the server exits when it ends",
                 new Object[] {job.get(), executionId});
-        Thread watcher = new Thread(() -> awaitAndExit(operator, executionId), "determined-batch-run-once");
+        Thread watcher = new Thread(() -> awaitAndExit(operator, registry, executionId), "determined-batch-run-once");
         watcher.setDaemon(true);
         watcher.start();
     }
 
-    private static void awaitAndExit(JobOperator operator, long executionId) {
+    /**
+     * Waits for the execution to end AND for its trial to be closed: JBeret reports the end before
+     * the job listener has flushed the metrics and marked the trial.
+     */
+    private static void awaitAndExit(JobOperator operator, TrialRegistry registry, long executionId) {
         try {
             JobExecution execution = operator.getJobExecution(executionId);
-            while (!ENDED.contains(execution.getBatchStatus())) {
+            while (!ENDED.contains(execution.getBatchStatus()) || registry.training(executionId).isPresent()) {
                 Thread.sleep(500);
                 execution = operator.getJobExecution(executionId);
             }

@@ -64,8 +64,7 @@ class TrainingJobIT {
         Map<String, Object> execution = api.awaitEnd(id);
         assertThat(execution).containsEntry("batchStatus", "COMPLETED");
 
-        Trial trial = trial(parameters);
-        assertThat(trial.state()).isEqualTo("STATE_COMPLETED");
+        Trial trial = awaitTrial(parameters, "STATE_COMPLETED");
         assertThat(trial.hparams()).containsEntry("epochs", 4L).containsEntry("batchSize", 32L)
                 .containsEntry("checkpointEverySteps", 45L).containsEntry("reportEverySteps", 10L);
         assertThat(master.state().checkpoints(trial.id())).extracting(Checkpoint::stepsCompleted)
@@ -95,8 +94,7 @@ class TrainingJobIT {
         parameters.put("stopAtStep", "50");
         long first = api.start("train-hooked", parameters).executionId();
         assertThat(api.awaitEnd(first)).containsEntry("batchStatus", "STOPPED");
-        Trial trial = trial(parameters);
-        assertThat(trial.state()).isEqualTo("STATE_PAUSED");
+        Trial trial = awaitTrial(parameters, "STATE_PAUSED");
         assertThat(master.state().checkpoints(trial.id())).extracting(Checkpoint::stepsCompleted).containsExactly(45L, 50L);
 
         TrainingApi.Answer restarted = api.post("api/jobexecutions/" + first + "/restart", Map.of());
@@ -104,7 +102,7 @@ class TrainingJobIT {
         long second = restarted.executionId();
         assertThat(api.awaitEnd(second)).containsEntry("batchStatus", "COMPLETED");
         assertThat(api.training(second)).containsEntry("modelSha256", uninterrupted);
-        assertThat(master.state().trial(trial.id()).state()).isEqualTo("STATE_COMPLETED");
+        awaitTrial(parameters, "STATE_COMPLETED");
     }
 
     @Test
@@ -116,12 +114,12 @@ class TrainingJobIT {
         parameters.put("failAtStep", "52");
         long first = api.start("train-hooked", parameters).executionId();
         assertThat(api.awaitEnd(first)).containsEntry("batchStatus", "FAILED");
-        Trial trial = trial(parameters);
-        assertThat(trial.state()).isEqualTo("STATE_ERROR");
+        Trial trial = awaitTrial(parameters, "STATE_ERROR");
 
         long second = api.post("api/jobexecutions/" + first + "/restart", Map.of()).executionId();
         assertThat(api.awaitEnd(second)).containsEntry("batchStatus", "COMPLETED");
         assertThat(api.training(second)).containsEntry("modelSha256", uninterrupted);
+        awaitTrial(parameters, "STATE_COMPLETED");
 
         // run 1 reported step 50, then failed; run 2 resumed from step 45 and reported it again
         List<MetricReport> at50 = master.state().metrics(trial.id()).stream()
@@ -146,7 +144,7 @@ class TrainingJobIT {
         long fresh = api.start("train", parameters).executionId();
         assertThat(api.awaitEnd(fresh)).containsEntry("batchStatus", "COMPLETED");
         assertThat(api.training(fresh)).containsEntry("modelSha256", uninterrupted);
-        Trial trial = trial(parameters);
+        Trial trial = awaitTrial(parameters, "STATE_COMPLETED");
         assertThat(master.state().metrics(trial.id())).filteredOn(m -> m.trialRunId() == 2)
                 .allMatch(m -> m.stepsCompleted() > 100);
     }
@@ -242,6 +240,20 @@ class TrainingJobIT {
         long id = api.start("train", parameters).executionId();
         assertThat(api.awaitEnd(id)).containsEntry("batchStatus", "COMPLETED");
         return (String) api.training(id).get("modelSha256");
+    }
+
+    /**
+     * The trial once the master has seen it reach {@code state}. JBeret shows an execution ended
+     * before its job listener has closed the trial, which flushes the metrics first: only the
+     * trial's state tells that everything has arrived.
+     */
+    private static Trial awaitTrial(Map<String, String> parameters, String state) throws InterruptedException {
+        String external = parameters.get("externalTrialId");
+        master.awaitRequest(r -> master.state().trials().stream()
+                        .anyMatch(t -> external.equals(t.externalTrialId()) && state.equals(t.state())),
+                java.time.Duration.ofSeconds(60))
+                .orElseThrow(() -> new AssertionError("trial " + external + " never reached " + state));
+        return trial(parameters);
     }
 
     private static Trial trial(Map<String, String> parameters) {
