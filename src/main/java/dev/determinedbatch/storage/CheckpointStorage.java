@@ -21,8 +21,8 @@ public interface CheckpointStorage {
     Map<String, Object> config();
 
     /**
-     * Stores one checkpoint: a new uuid, the caller's files, then {@code metadata.json}; the
-     * checkpoint appears under its uuid only once all of it is durable.
+     * Stores one checkpoint: a new uuid, the caller's files, {@code checksums.json}, then
+     * {@code metadata.json}; the checkpoint appears under its uuid only once all of it is durable.
      *
      * @param metadata must hold a non-negative integer {@code steps_completed}; checked before
      *                 anything is written
@@ -31,9 +31,12 @@ public interface CheckpointStorage {
     StoredCheckpoint store(Map<String, Object> metadata, CheckpointWriter files) throws IOException;
 
     /**
-     * Reads a complete checkpoint.
+     * Reads a complete checkpoint, after checking its files against its {@code checksums.json}
+     * when it has one (see {@link CheckpointVerifier}).
      *
      * @throws CheckpointNotFoundException when no complete checkpoint has that uuid
+     * @throws CorruptCheckpointException  when a file differs from what was stored; the reader is
+     *                                     not called
      */
     <T> T restore(String uuid, CheckpointReader<T> reader) throws IOException;
 

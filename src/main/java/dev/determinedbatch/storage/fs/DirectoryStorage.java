@@ -6,6 +6,7 @@ import dev.determinedbatch.storage.CheckpointNotFoundException;
 import dev.determinedbatch.storage.CheckpointReader;
 import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.CheckpointUuid;
+import dev.determinedbatch.storage.CheckpointVerifier;
 import dev.determinedbatch.storage.CheckpointWriter;
 import dev.determinedbatch.storage.StorageSpec;
 import dev.determinedbatch.storage.StoredCheckpoint;
@@ -18,7 +19,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +36,10 @@ import java.util.function.Supplier;
  * {@code shared_fs} storages lay them out: {@code <base>/<uuid>/} with the files and
  * {@code metadata.json}. Unlike Determined's client, which writes into {@code <base>/<uuid>}
  * directly, a checkpoint is written in {@code <base>/.staging} and renamed into place once durable,
- * so a crash never leaves a half-written checkpoint under a uuid. Checkpoints that other clients
- * wrote read the same way.
+ * so a crash never leaves a half-written checkpoint under a uuid. Each also gets a
+ * {@code checksums.json} (see {@link dev.determinedbatch.storage.CheckpointManifest}), checked on
+ * every restore. Checkpoints that other clients wrote read the same way, unchecked when they have
+ * no {@code checksums.json}.
  *
  * <p>Safe for concurrent use by threads and processes: every store writes its own uuid.
  */
@@ -132,8 +134,7 @@ public final class DirectoryStorage implements CheckpointStorage {
         Path dir = staging.create(uuid);
         try {
             files.write(dir);
-            writeMetadata(dir, metadataJson);
-            Map<String, Long> resources = CheckpointTree.seal(dir);
+            Map<String, Long> resources = CheckpointTree.seal(dir, metadataJson);
             StoredCheckpoint stored = new StoredCheckpoint(uuid,
                     CheckpointMetadata.parse(metadataJson, dir.resolve(CheckpointMetadata.FILE_NAME).toString()),
                     resources);
@@ -159,22 +160,13 @@ public final class DirectoryStorage implements CheckpointStorage {
         }
     }
 
-    private static void writeMetadata(Path dir, byte[] json) throws IOException {
-        Path file = dir.resolve(CheckpointMetadata.FILE_NAME);
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IllegalArgumentException("the checkpoint writer wrote " + CheckpointMetadata.FILE_NAME
-                    + " into " + dir + "; that name holds the checkpoint's metadata and would be"
-                    + " overwritten: pass the values as metadata or use another file name");
-        }
-        Files.write(file, json, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    }
-
     @Override
     public <T> T restore(String uuid, CheckpointReader<T> reader) throws IOException {
         CheckpointUuid.require(uuid);
         Objects.requireNonNull(reader, "checkpoint reader");
-        StoredCheckpoint stored = load(uuid);
-        return reader.read(new CheckpointDirectory(stored, base.resolve(uuid)));
+        CheckpointDirectory checkpoint = new CheckpointDirectory(load(uuid), base.resolve(uuid));
+        CheckpointVerifier.verify(checkpoint);
+        return reader.read(checkpoint);
     }
 
     @Override
