@@ -59,6 +59,18 @@ public final class TrainingCheckpoints {
     }
 
     /**
+     * The checkpoints of {@code trial} in its storage, known by the trial identity in their
+     * metadata (a storage may be shared by many trials), in the storage's order.
+     */
+    public static List<CheckpointReference> ofTrial(Checkpoints checkpoints, TrialIdentity trial) {
+        return checkpoints.list().stream()
+                .filter(c -> trial.externalExperimentId().equals(c.metadata().get("external_experiment_id"))
+                        && trial.externalTrialId().equals(c.metadata().get("external_trial_id")))
+                .map(c -> new CheckpointReference(c.uuid(), c.stepsCompleted()))
+                .toList();
+    }
+
+    /**
      * Reads a checkpoint this project wrote for {@code trial}.
      *
      * @throws IllegalStateException when it is of an unknown format or of another trial
