@@ -3,9 +3,9 @@ package dev.determinedbatch.storage;
 import java.io.IOException;
 
 /**
- * A checkpoint whose files do not match its {@code checksums.json}, or whose
- * {@code checksums.json} cannot be read: its bytes are not what was stored, so restoring it
- * would resume from damaged state.
+ * A checkpoint whose files do not match its checksum manifest, or whose manifest is malformed,
+ * or missing where verification is required: its bytes are not (known to be) what was stored,
+ * so restoring it could resume from damaged state.
  */
 public class CorruptCheckpointException extends IOException {
 
@@ -14,7 +14,9 @@ public class CorruptCheckpointException extends IOException {
     private final String problem;
 
     /**
-     * @param file    the damaged file, relative to the checkpoint (as in {@code resources})
+     * @param file    the damaged file, relative to the checkpoint (as in {@code resources}); for
+     *                the manifest, which is kept outside the checkpoint, its name relative to the
+     *                storage, e.g. {@code .checksums/<uuid>.json}
      * @param problem what is wrong with it, e.g. "size 5, expected 10"
      */
     public CorruptCheckpointException(String uuid, String file, String problem) {

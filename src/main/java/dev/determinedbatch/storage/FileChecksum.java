@@ -8,7 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
- * The size and CRC32C of one checkpoint file, as {@code checksums.json} records it. CRC32C
+ * The size and CRC32C of one checkpoint file, as the checksum manifest records it. CRC32C
  * because it runs at memory speed (hardware instructions), so checking a checkpoint costs little
  * more than reading it; it detects accidental damage, not tampering.
  */
@@ -22,7 +22,7 @@ public record FileChecksum(long size, int crc32c) {
         }
     }
 
-    /** The CRC as {@code checksums.json} writes it: 8 lower-case hex digits. */
+    /** The CRC as the checksum manifest writes it: 8 lower-case hex digits. */
     public String crc32cHex() {
         return String.format("%08x", crc32c);
     }

@@ -77,34 +77,6 @@ record GoldenRequests(List<Canonical> requests) {
         }).toList());
     }
 
-    /**
-     * Our checkpoints hold one file Determined's client does not write, {@code checksums.json}
-     * (listed in {@code resources} like any file): left out here, and out of the directory
-     * listing the scenario script logs, so that the rest compares as it is.
-     */
-    GoldenRequests withoutChecksumManifest() {
-        String manifest = dev.determinedbatch.storage.CheckpointManifest.FILE_NAME;
-        return new GoldenRequests(requests.stream().map(r -> {
-            if (isCheckpoint(r) && r.body() instanceof Map<?, ?> body && body.get("resources") instanceof Map<?, ?> resources) {
-                Map<Object, Object> kept = new LinkedHashMap<>(resources);
-                kept.remove(manifest);
-                Map<Object, Object> changed = new LinkedHashMap<>(body);
-                changed.put("resources", kept);
-                return new Canonical(r.method(), r.path(), r.accept(), r.authorization(), changed);
-            }
-            if (r.path().equals("/task-logs")) {
-                @SuppressWarnings("unchecked")
-                List<Map<String, Object>> lines = (List<Map<String, Object>>) r.body();
-                return new Canonical(r.method(), r.path(), r.accept(), r.authorization(), lines.stream().map(line -> {
-                    Map<String, Object> changed = new LinkedHashMap<>(line);
-                    changed.put("log", ((String) line.get("log")).replace("'" + manifest + "', ", ""));
-                    return changed;
-                }).toList());
-            }
-            return r;
-        }).toList());
-    }
-
     static boolean isMetrics(Canonical r) {
         return r.path().endsWith("/metrics");
     }

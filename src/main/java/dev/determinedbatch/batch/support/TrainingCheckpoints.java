@@ -2,6 +2,7 @@ package dev.determinedbatch.batch.support;
 
 import dev.determinedbatch.client.Checkpoints;
 import dev.determinedbatch.storage.StoredCheckpoint;
+import dev.determinedbatch.storage.Verification;
 import dev.determinedbatch.training.StepResult;
 import dev.determinedbatch.training.TrainingRun;
 import dev.determinedbatch.training.TrainingState;
@@ -71,9 +72,14 @@ public final class TrainingCheckpoints {
     }
 
     /**
-     * Reads a checkpoint this project wrote for {@code trial}.
+     * Reads a checkpoint this project wrote for {@code trial}. Every one was stored with a
+     * checksum manifest, so one without it is refused as corrupt
+     * ({@link Verification#REQUIRED}) rather than read unchecked.
      *
      * @throws IllegalStateException when it is of an unknown format or of another trial
+     * @throws java.io.UncheckedIOException wrapping a
+     *         {@link dev.determinedbatch.storage.CorruptCheckpointException} when its files differ
+     *         from its manifest, or the manifest is missing or malformed
      */
     public static Restored restore(Checkpoints checkpoints, String uuid, TrialIdentity trial) {
         return checkpoints.restore(uuid, dir -> {
@@ -97,6 +103,6 @@ public final class TrainingCheckpoints {
                 throw new IOException("checkpoint " + uuid + ": " + PENDING_METRICS + " is malformed: " + e.getMessage(), e);
             }
             return new Restored(dir.checkpoint(), state, pending);
-        });
+        }, Verification.REQUIRED);
     }
 }

@@ -60,21 +60,29 @@ final class CheckpointTree {
     }
 
     /**
+     * A sealed checkpoint.
+     *
+     * @param resources as {@link #describe}: the writer's files and {@code metadata.json}
+     * @param manifest  size and CRC32C of the writer's files, to be kept beside the checkpoint
+     */
+    record Sealed(Map<String, Long> resources, CheckpointManifest manifest) {
+    }
+
+    /**
      * Completes a staged checkpoint and makes it durable. Every file the writer left is read once,
-     * for its size and CRC32C, and forced to disk; then {@code checksums.json} with those
-     * checksums and finally {@code metadata.json} are written and forced, then every directory,
-     * so that after the rename that publishes it no crash can leave a visible checkpoint with
-     * missing bytes.
+     * for its size and CRC32C, and forced to disk; then {@code metadata.json} is written and
+     * forced, then every directory, so that after the rename that publishes it no crash can leave
+     * a visible checkpoint with missing bytes. Nothing but {@code metadata.json} is added to the
+     * writer's files: the checkpoint stays what Determined's client makes of them.
      *
      * @param metadataJson the rendered {@code metadata.json}
-     * @return its resources, as {@link #describe}: the writer's files and both of ours
-     * @throws IllegalArgumentException when the writer used one of our two names, or the tree
-     *                                  holds a symbolic link or a special file: a resource must
-     *                                  be bytes inside the checkpoint, and an object store upload
-     *                                  would follow the link outside it
+     * @throws IllegalArgumentException when the writer wrote {@code metadata.json} itself, or the
+     *                                  tree holds a symbolic link or a special file: a resource
+     *                                  must be bytes inside the checkpoint, and an object store
+     *                                  upload would follow the link outside it
      */
-    static Map<String, Long> seal(Path root, byte[] metadataJson) throws IOException {
-        refuseOurNames(root);
+    static Sealed seal(Path root, byte[] metadataJson) throws IOException {
+        refuseMetadataFile(root);
         Map<String, Long> resources = new LinkedHashMap<>();
         Map<String, FileChecksum> checksums = new LinkedHashMap<>();
         List<Path> directories = new ArrayList<>();
@@ -104,26 +112,20 @@ final class CheckpointTree {
                 return FileVisitResult.CONTINUE;
             }
         });
-        byte[] manifest = new CheckpointManifest(checksums).render();
-        resources.put(CheckpointManifest.FILE_NAME, writeDurably(root.resolve(CheckpointManifest.FILE_NAME), manifest));
         resources.put(CheckpointMetadata.FILE_NAME, writeDurably(root.resolve(CheckpointMetadata.FILE_NAME), metadataJson));
         // a directory is durable once its entries are: children first
         for (int i = directories.size() - 1; i >= 0; i--) {
             forceDirectory(directories.get(i));
         }
-        return resources;
+        return new Sealed(resources, new CheckpointManifest(checksums));
     }
 
-    /** Our files are written after the writer's; one of its own by that name would be lost. */
-    private static void refuseOurNames(Path root) {
-        for (String name : List.of(CheckpointMetadata.FILE_NAME, CheckpointManifest.FILE_NAME)) {
-            if (Files.exists(root.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
-                String holds = name.equals(CheckpointMetadata.FILE_NAME)
-                        ? "the checkpoint's metadata and would be overwritten: pass the values as metadata or use another file name"
-                        : "the checkpoint's checksums and would be overwritten: use another file name";
-                throw new IllegalArgumentException("the checkpoint writer wrote " + name + " into " + root
-                        + "; that name holds " + holds);
-            }
+    /** metadata.json is written after the writer's files; one of its own by that name would be lost. */
+    private static void refuseMetadataFile(Path root) {
+        if (Files.exists(root.resolve(CheckpointMetadata.FILE_NAME), LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException("the checkpoint writer wrote " + CheckpointMetadata.FILE_NAME
+                    + " into " + root + "; that name holds the checkpoint's metadata and would be"
+                    + " overwritten: pass the values as metadata or use another file name");
         }
     }
 

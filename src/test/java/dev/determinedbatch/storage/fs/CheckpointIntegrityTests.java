@@ -4,6 +4,7 @@ import dev.determinedbatch.storage.CheckpointManifest;
 import dev.determinedbatch.storage.CorruptCheckpointException;
 import dev.determinedbatch.storage.FileChecksum;
 import dev.determinedbatch.storage.StoredCheckpoint;
+import dev.determinedbatch.storage.Verification;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,11 +21,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static dev.determinedbatch.storage.fs.StorageFiles.contents;
 import static dev.determinedbatch.storage.fs.StorageFiles.uuids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** checksums.json: written with every checkpoint, checked before every restore. */
+/**
+ * The checksum manifest {@code .checksums/<uuid>.json}: written beside every checkpoint, never in
+ * it, and checked before every restore.
+ */
 class CheckpointIntegrityTests {
 
     private static final String A = "11111111-1111-4111-8111-111111111111";
@@ -51,6 +56,7 @@ class CheckpointIntegrityTests {
     private DirectoryStorage storage;
     private StoredCheckpoint stored;
     private Path dir;
+    private Path sidecar;
 
     @BeforeEach
     void storeExample() throws IOException {
@@ -64,6 +70,7 @@ class CheckpointIntegrityTests {
             Files.createDirectory(staged.resolve("emptydir"));
         });
         dir = base.resolve(A);
+        sidecar = base.resolve(".checksums").resolve(A + ".json");
     }
 
     @Test
@@ -74,20 +81,33 @@ class CheckpointIntegrityTests {
     }
 
     @Test
-    void manifestListsTheWritersFilesAndIsItselfAResource() throws IOException {
-        byte[] manifest = Files.readAllBytes(dir.resolve(CheckpointManifest.FILE_NAME));
+    void theManifestListsTheWritersFilesBesideTheCheckpointNotInIt() throws IOException {
+        byte[] manifest = Files.readAllBytes(sidecar);
 
         assertThat(new String(manifest, StandardCharsets.US_ASCII)).isEqualTo(EXPECTED_MANIFEST);
+        assertThat(CheckpointManifest.parse(A, ".checksums/" + A + ".json", manifest).files())
+                .containsOnlyKeys("state", "sub/w.bin");
+        // the checkpoint is what Determined's client makes of these files: theirs and metadata.json
         assertThat(stored.resources()).containsExactlyInAnyOrderEntriesOf(Map.of("emptydir/", 0L, "sub/", 0L,
-                "state", 1L, "sub/w.bin", 10L, "checksums.json", (long) manifest.length, "metadata.json", Files.size(dir.resolve("metadata.json"))));
-        assertThat(CheckpointManifest.parse(A, manifest).files()).containsOnlyKeys("state", "sub/w.bin");
+                "state", 1L, "sub/w.bin", 10L, "metadata.json", Files.size(dir.resolve("metadata.json"))));
+        assertThat(contents(dir)).containsExactly("emptydir/", "metadata.json", "state", "sub/", "sub/w.bin");
         assertThat(storage.find(A)).contains(stored);
     }
 
     @Test
     void anIntactCheckpointRestores() throws IOException {
         String state = storage.restore(A, c -> Files.readString(c.resolve("state")));
+        String verified = storage.restore(A, c -> Files.readString(c.resolve("state")), Verification.REQUIRED);
         assertThat(state).isEqualTo("1");
+        assertThat(verified).isEqualTo("1");
+    }
+
+    @Test
+    void theListingIgnoresTheChecksumsDirectory() throws IOException {
+        Files.writeString(base.resolve(".checksums").resolve("22222222-2222-4222-8222-222222222222.json"), "{}");
+
+        assertThat(storage.list()).containsExactly(stored);
+        assertThat(storage.find("22222222-2222-4222-8222-222222222222")).isEmpty();
     }
 
     @Test
@@ -136,43 +156,75 @@ class CheckpointIntegrityTests {
         "{\"algorithm\": \"crc32c\", \"files\": {\"../x\": {\"size\": 1, \"crc32c\": \"90f599e3\"}}}  | it lists '../x', a path outside the checkpoint",
     })
     void aMalformedManifestMakesTheCheckpointCorrupt(String manifest, String problem) throws IOException {
-        Files.writeString(dir.resolve(CheckpointManifest.FILE_NAME), manifest.strip());
-        assertCorrupt(CheckpointManifest.FILE_NAME, "malformed: " + problem.strip());
+        Files.writeString(sidecar, manifest.strip());
+        assertCorrupt(".checksums/" + A + ".json", "malformed: " + problem.strip());
     }
 
     @Test
     void aManifestThatIsNoFileIsCorrupt() throws IOException {
-        Files.delete(dir.resolve(CheckpointManifest.FILE_NAME));
-        Files.createDirectory(dir.resolve(CheckpointManifest.FILE_NAME));
-        assertCorrupt(CheckpointManifest.FILE_NAME, "not a regular file");
+        Files.delete(sidecar);
+        Files.createDirectory(sidecar);
+        assertCorrupt(".checksums/" + A + ".json", "not a regular file");
     }
 
     @Test
-    void writerMayNotWriteChecksumsJson() throws IOException {
-        DirectoryStorage other = new DirectoryStorage(base.resolve("other"));
-        assertThatThrownBy(() -> other.store(Map.of("steps_completed", 1),
-                staged -> Files.writeString(staged.resolve("checksums.json"), "{}")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("the checkpoint writer wrote checksums.json into ")
-                .hasMessageEndingWith("that name holds the checkpoint's checksums and would be overwritten:"
-                        + " use another file name");
-        assertThat(other.list()).isEmpty();
+    void aMissingManifestIsCorruptWhereVerificationIsRequired() throws IOException {
+        Files.delete(sidecar);
+
+        assertCorrupt(".checksums/" + A + ".json", "checksum manifest missing", Verification.REQUIRED);
+        String state = storage.restore(A, c -> Files.readString(c.resolve("state")), Verification.IF_PRESENT);
+        assertThat(state).as("a checkpoint without manifest may be another client's: read unverified").isEqualTo("1");
     }
 
     @Test
-    void filesNamedLikeOursBelowTheRootAreTheWritersAndChecked() throws IOException {
+    void aFileNamedChecksumsJsonIsTheWritersOwn() throws IOException {
         DirectoryStorage other = new DirectoryStorage(base.resolve("other"));
-        StoredCheckpoint nested = other.store(Map.of("steps_completed", 1), staged -> {
+        StoredCheckpoint mine = other.store(Map.of("steps_completed", 1), staged -> {
+            Files.writeString(staged.resolve("checksums.json"), "{}");
             Files.createDirectory(staged.resolve("sub"));
             Files.writeString(staged.resolve("sub/checksums.json"), "{}");
         });
-        byte[] manifest = Files.readAllBytes(other.base().resolve(nested.uuid()).resolve(CheckpointManifest.FILE_NAME));
-        assertThat(CheckpointManifest.parse(nested.uuid(), manifest).files()).containsOnlyKeys("sub/checksums.json");
+        assertThat(mine.resources()).containsOnlyKeys("checksums.json", "sub/", "sub/checksums.json", "metadata.json");
+        byte[] manifest = Files.readAllBytes(other.base().resolve(".checksums").resolve(mine.uuid() + ".json"));
+        assertThat(CheckpointManifest.parse(mine.uuid(), "m", manifest).files())
+                .containsOnlyKeys("checksums.json", "sub/checksums.json");
+
+        Files.writeString(other.base().resolve(mine.uuid()).resolve("checksums.json"), "[]");
+        assertThatThrownBy(() -> other.restore(mine.uuid(), c -> "read"))
+                .isInstanceOfSatisfying(CorruptCheckpointException.class,
+                        e -> assertThat(e.file()).isEqualTo("checksums.json"));
+    }
+
+    @Test
+    void aFailedStoreLeavesNoManifest() throws IOException {
+        String b = "22222222-2222-4222-8222-222222222222";
+        DirectoryStorage other = new DirectoryStorage(base.resolve("other"),
+                DirectoryStorage.Options.defaults().withUuids(uuids(b)));
+        Path foreign = other.base().resolve(b);
+        // another writer takes the uuid while ours is staged: the rename fails after the manifest was written
+        assertThatThrownBy(() -> other.store(Map.of("steps_completed", 1), staged -> {
+            Files.writeString(staged.resolve("state"), "ours");
+            Files.createDirectory(foreign);
+            Files.writeString(foreign.resolve("theirs"), "theirs");
+        })).isInstanceOf(IOException.class);
+
+        assertThat(contents(other.base())).containsExactly(".checksums/", ".staging/", b + "/", b + "/theirs");
+    }
+
+    @Test
+    void deleteRemovesTheManifestAfterTheCheckpoint() throws IOException {
+        storage.delete(A);
+        assertThat(dir).doesNotExist();
+        assertThat(sidecar).doesNotExist();
     }
 
     private void assertCorrupt(String file, String problem) {
+        assertCorrupt(file, problem, Verification.IF_PRESENT);
+    }
+
+    private void assertCorrupt(String file, String problem, Verification verification) {
         AtomicBoolean read = new AtomicBoolean();
-        assertThatThrownBy(() -> storage.restore(A, c -> read.getAndSet(true)))
+        assertThatThrownBy(() -> storage.restore(A, c -> read.getAndSet(true), verification))
                 .isInstanceOfSatisfying(CorruptCheckpointException.class, e -> {
                     assertThat(e.uuid()).isEqualTo(A);
                     assertThat(e.file()).isEqualTo(file);

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,15 +67,13 @@ class DeterminedCompatibilityTests {
             Files.createDirectory(dir.resolve("emptydir"));
         });
 
-        // Determined's, plus our checksums.json, listed like any file of the checkpoint
-        Map<String, Long> expected = new HashMap<>(EXAMPLE_RESOURCES);
-        expected.put("checksums.json", Files.size(base.resolve(EXAMPLE_UUID).resolve("checksums.json")));
         assertThat(stored.uuid()).isEqualTo(EXAMPLE_UUID);
-        assertThat(stored.resources()).isEqualTo(expected);
+        assertThat(stored.resources()).isEqualTo(EXAMPLE_RESOURCES);
         assertThat(stored.stepsCompleted()).isEqualTo(1);
-        assertThat(contents(base)).containsExactly(".staging/", EXAMPLE_UUID + "/", EXAMPLE_UUID + "/checksums.json",
-                EXAMPLE_UUID + "/emptydir/", EXAMPLE_UUID + "/metadata.json", EXAMPLE_UUID + "/state",
-                EXAMPLE_UUID + "/sub/", EXAMPLE_UUID + "/sub/w.bin");
+        // the checkpoint directory is Determined's; our checksum manifest lies beside it
+        assertThat(contents(base)).containsExactly(".checksums/", ".checksums/" + EXAMPLE_UUID + ".json", ".staging/",
+                EXAMPLE_UUID + "/", EXAMPLE_UUID + "/emptydir/", EXAMPLE_UUID + "/metadata.json",
+                EXAMPLE_UUID + "/state", EXAMPLE_UUID + "/sub/", EXAMPLE_UUID + "/sub/w.bin");
         assertThat(storage.find(EXAMPLE_UUID)).contains(stored);
     }
 
@@ -135,8 +132,8 @@ class DeterminedCompatibilityTests {
         assertThat(records).singleElement().satisfies(record -> {
             assertThat(record.getLevel()).isEqualTo(Level.FINE);
             assertThat(new SimpleFormatter().formatMessage(record)).isEqualTo("checkpoint " + EXAMPLE_UUID
-                    + " has no checksums.json (written by Determined's client, or before checksums were written):"
-                    + " read unverified");
+                    + " has no checksum manifest .checksums/" + EXAMPLE_UUID + ".json (written by Determined's"
+                    + " client, or before checksums were written): read unverified");
         });
     }
 
