@@ -4,6 +4,9 @@ import dev.determinedbatch.batch.support.ActiveTraining;
 import dev.determinedbatch.batch.support.CheckpointReference;
 import dev.determinedbatch.batch.support.MetricAggregator;
 import dev.determinedbatch.batch.support.TrainingCheckpoints;
+import dev.determinedbatch.batch.support.TrialIdentity;
+import dev.determinedbatch.client.Checkpoints;
+import dev.determinedbatch.training.StepResult;
 import dev.determinedbatch.training.TrainingRun;
 import jakarta.batch.api.chunk.ItemReader;
 import jakarta.batch.runtime.context.JobContext;
@@ -12,13 +15,13 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
 import java.util.List;
-import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Opens the training (fresh, or resumed from the better of the job repository's and the
- * master's checkpoint) and hands out one item per training step. Its checkpoint info is the
+ * master's checkpoint, falling back to the next good one when it cannot be restored) and hands
+ * out one item per training step. Its checkpoint info is the
  * String reference {@code "<uuid>@<steps>"} of the last stored Determined checkpoint.
  */
 @Dependent
@@ -38,22 +41,38 @@ public class TrainingStepReader implements ItemReader {
     public void open(Serializable checkpoint) {
         ActiveTraining training = ActiveTraining.of(job);
         int reportEvery = training.parameters().reportEverySteps();
-        Optional<ResumePoint> resume = ResumePoint.choose(CheckpointReference.parse(checkpoint), training.session().info());
-        if (resume.isEmpty()) {
+        TrialIdentity trial = training.parameters().trial();
+        List<ResumePoint> references = ResumePoint.candidates(CheckpointReference.parse(checkpoint),
+                training.session().info());
+        if (references.isEmpty()) {
             training.begin(TrainingRun.start(training.parameters().training(), training.data()),
                     new MetricAggregator(reportEvery, List.of()), null);
             LOG.log(Level.INFO, "execution {0}: trial {1} starts from step 0 (no checkpoint to resume from)",
-                    new Object[] {job.getExecutionId(), training.parameters().trial().key()});
+                    new Object[] {job.getExecutionId(), trial.key()});
             return;
         }
-        ResumePoint point = resume.get();
+        Checkpoints checkpoints = training.session().checkpoints();
+        ResumeFallback fallback = new ResumeFallback("trial " + trial.key(), warning -> LOG.log(Level.WARNING,
+                "execution {0}: {1}", new Object[] {job.getExecutionId(), warning}));
+        ResumeFallback.Resumed<Opened> resumed = fallback.firstGood(references,
+                () -> TrainingCheckpoints.ofTrial(checkpoints, trial), point -> open(training, point));
+        ResumePoint point = resumed.point();
+        TrainingRun run = resumed.restored().run();
+        training.begin(run, new MetricAggregator(reportEvery, resumed.restored().pendingMetrics()), point.checkpoint());
+        LOG.log(Level.INFO, "execution {0}: trial {1} resumes at step {2} from checkpoint {3} of {4}: {5}",
+                new Object[] {job.getExecutionId(), trial.key(), run.stepsCompleted(),
+                    point.checkpoint().uuid(), point.source(), point.reason()});
+    }
+
+    /** A checkpoint restored and the run resumed from it: both must work for it to be good. */
+    private record Opened(TrainingRun run, List<StepResult> pendingMetrics) {
+    }
+
+    private static Opened open(ActiveTraining training, ResumePoint point) {
         TrainingCheckpoints.Restored restored = TrainingCheckpoints.restore(training.session().checkpoints(),
                 point.checkpoint().uuid(), training.parameters().trial());
-        TrainingRun run = TrainingRun.resume(training.parameters().training(), training.data(), restored.state());
-        training.begin(run, new MetricAggregator(reportEvery, restored.pendingMetrics()), point.checkpoint());
-        LOG.log(Level.INFO, "execution {0}: trial {1} resumes at step {2} from checkpoint {3} of {4}: {5}",
-                new Object[] {job.getExecutionId(), training.parameters().trial().key(), run.stepsCompleted(),
-                    point.checkpoint().uuid(), point.source(), point.reason()});
+        return new Opened(TrainingRun.resume(training.parameters().training(), training.data(), restored.state()),
+                restored.pendingMetrics());
     }
 
     /** The number of the next step, or null when training is done. */

@@ -7,6 +7,7 @@ import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.CheckpointUuid;
 import dev.determinedbatch.storage.CheckpointWriter;
 import dev.determinedbatch.storage.StoredCheckpoint;
+import dev.determinedbatch.storage.Verification;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -62,10 +63,21 @@ public final class Checkpoints {
         return stored;
     }
 
-    /** {@code restore_path}: reads a checkpoint by uuid. */
+    /**
+     * {@code restore_path}: reads a checkpoint by uuid, checked against its checksum manifest
+     * when it has one (Determined's client writes none).
+     */
     public <T> T restore(String uuid, CheckpointReader<T> reader) {
+        return restore(uuid, reader, Verification.IF_PRESENT);
+    }
+
+    /**
+     * {@code restore_path}, for a checkpoint the caller may know was written with a checksum
+     * manifest: with {@link Verification#REQUIRED} one without it is refused as corrupt.
+     */
+    public <T> T restore(String uuid, CheckpointReader<T> reader, Verification verification) {
         try {
-            return storage.restore(uuid, reader);
+            return storage.restore(uuid, reader, verification);
         } catch (IOException e) {
             throw new UncheckedIOException("restoring checkpoint " + uuid + " failed: " + e.getMessage(), e);
         }

@@ -45,7 +45,7 @@ public final class TrialSession implements AutoCloseable {
         try {
             int removed = spec.checkpointStorage().cleanUp();
             if (removed > 0) {
-                LOG.log(Level.INFO, "removed {0} leftovers of interrupted checkpoint writes", removed);
+                LOG.log(Level.INFO, "removed {0} leftovers of interrupted checkpoint writes and deletes", removed);
             }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not clean up leftovers of interrupted checkpoint writes: {0}", e.getMessage());

@@ -21,8 +21,11 @@ public interface CheckpointStorage {
     Map<String, Object> config();
 
     /**
-     * Stores one checkpoint: a new uuid, the caller's files, then {@code metadata.json}; the
-     * checkpoint appears under its uuid only once all of it is durable.
+     * Stores one checkpoint: a new uuid, the caller's files and {@code metadata.json}, nothing
+     * else, so that it is what Determined's client would make of the same files; beside it, where
+     * Determined never looks, a checksum manifest of the caller's files (see
+     * {@link CheckpointManifest}). The checkpoint appears under its uuid only once all of it, and
+     * its manifest, are durable.
      *
      * @param metadata must hold a non-negative integer {@code steps_completed}; checked before
      *                 anything is written
@@ -31,24 +34,40 @@ public interface CheckpointStorage {
     StoredCheckpoint store(Map<String, Object> metadata, CheckpointWriter files) throws IOException;
 
     /**
-     * Reads a complete checkpoint.
-     *
-     * @throws CheckpointNotFoundException when no complete checkpoint has that uuid
+     * Reads a complete checkpoint, after checking its files against its checksum manifest when it
+     * has one: {@link #restore(String, CheckpointReader, Verification)} with
+     * {@link Verification#IF_PRESENT}, for checkpoints that any client may have written.
      */
-    <T> T restore(String uuid, CheckpointReader<T> reader) throws IOException;
+    default <T> T restore(String uuid, CheckpointReader<T> reader) throws IOException {
+        return restore(uuid, reader, Verification.IF_PRESENT);
+    }
+
+    /**
+     * Reads a complete checkpoint, after checking its files against its checksum manifest (see
+     * {@link CheckpointVerifier}).
+     *
+     * @param verification {@link Verification#REQUIRED} for a checkpoint the caller knows was
+     *                     written with a manifest, so that a deleted manifest is not mistaken for
+     *                     a checkpoint of another client
+     * @throws CheckpointNotFoundException when no complete checkpoint has that uuid
+     * @throws CorruptCheckpointException  when a file differs from what was stored, or the
+     *                                     manifest is malformed or (when required) missing; the
+     *                                     reader is not called
+     */
+    <T> T restore(String uuid, CheckpointReader<T> reader, Verification verification) throws IOException;
 
     /** The complete checkpoint with that uuid, if there is one. */
     Optional<StoredCheckpoint> find(String uuid) throws IOException;
 
-    /** Every complete checkpoint; staging areas and foreign entries are skipped. */
+    /** Every complete checkpoint; staging areas, checksum manifests and foreign entries are skipped. */
     List<StoredCheckpoint> list() throws IOException;
 
-    /** Deletes a checkpoint; a uuid that is not there is not an error. */
+    /** Deletes a checkpoint, then its checksum manifest; a uuid that is not there is not an error. */
     void delete(String uuid) throws IOException;
 
     /**
-     * Removes what writes that died left behind (staging directories of processes that no longer
-     * run).
+     * Removes what writes and deletes that died left behind: staging directories of processes
+     * that no longer run, and checksum manifests whose checkpoint does not exist.
      *
      * @return how many leftovers were removed
      */

@@ -2,6 +2,7 @@ package dev.determinedbatch.batch.support;
 
 import dev.determinedbatch.client.Checkpoints;
 import dev.determinedbatch.storage.StoredCheckpoint;
+import dev.determinedbatch.storage.Verification;
 import dev.determinedbatch.training.StepResult;
 import dev.determinedbatch.training.TrainingRun;
 import dev.determinedbatch.training.TrainingState;
@@ -59,9 +60,26 @@ public final class TrainingCheckpoints {
     }
 
     /**
-     * Reads a checkpoint this project wrote for {@code trial}.
+     * The checkpoints of {@code trial} in its storage, known by the trial identity in their
+     * metadata (a storage may be shared by many trials), in the storage's order.
+     */
+    public static List<CheckpointReference> ofTrial(Checkpoints checkpoints, TrialIdentity trial) {
+        return checkpoints.list().stream()
+                .filter(c -> trial.externalExperimentId().equals(c.metadata().get("external_experiment_id"))
+                        && trial.externalTrialId().equals(c.metadata().get("external_trial_id")))
+                .map(c -> new CheckpointReference(c.uuid(), c.stepsCompleted()))
+                .toList();
+    }
+
+    /**
+     * Reads a checkpoint this project wrote for {@code trial}. Every one was stored with a
+     * checksum manifest, so one without it is refused as corrupt
+     * ({@link Verification#REQUIRED}) rather than read unchecked.
      *
      * @throws IllegalStateException when it is of an unknown format or of another trial
+     * @throws java.io.UncheckedIOException wrapping a
+     *         {@link dev.determinedbatch.storage.CorruptCheckpointException} when its files differ
+     *         from its manifest, or the manifest is missing or malformed
      */
     public static Restored restore(Checkpoints checkpoints, String uuid, TrialIdentity trial) {
         return checkpoints.restore(uuid, dir -> {
@@ -85,6 +103,6 @@ public final class TrainingCheckpoints {
                 throw new IOException("checkpoint " + uuid + ": " + PENDING_METRICS + " is malformed: " + e.getMessage(), e);
             }
             return new Restored(dir.checkpoint(), state, pending);
-        });
+        }, Verification.REQUIRED);
     }
 }

@@ -1,6 +1,11 @@
 package dev.determinedbatch.storage.fs;
 
+import dev.determinedbatch.storage.CheckpointManifest;
+import dev.determinedbatch.storage.CheckpointMetadata;
+import dev.determinedbatch.storage.FileChecksum;
+
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -15,7 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What storage does to a checkpoint's directory tree as a whole: list, make durable, delete. */
+/** What storage does to a checkpoint's directory tree as a whole: list, seal (checksum, make durable), delete. */
 final class CheckpointTree {
 
     private CheckpointTree() {
@@ -55,17 +60,31 @@ final class CheckpointTree {
     }
 
     /**
-     * Checks a freshly written checkpoint and makes it durable: every file and directory is
-     * forced to disk, so that after the rename that publishes it no crash can leave a visible
-     * checkpoint with missing bytes.
+     * A sealed checkpoint.
      *
-     * @return its resources, as {@link #describe}
-     * @throws IllegalArgumentException when the tree holds a symbolic link or a special file: a
-     *                                  resource must be bytes inside the checkpoint, and an
-     *                                  object store upload would follow the link outside it
+     * @param resources as {@link #describe}: the writer's files and {@code metadata.json}
+     * @param manifest  size and CRC32C of the writer's files, to be kept beside the checkpoint
      */
-    static Map<String, Long> seal(Path root) throws IOException {
+    record Sealed(Map<String, Long> resources, CheckpointManifest manifest) {
+    }
+
+    /**
+     * Completes a staged checkpoint and makes it durable. Every file the writer left is read once,
+     * for its size and CRC32C, and forced to disk; then {@code metadata.json} is written and
+     * forced, then every directory, so that after the rename that publishes it no crash can leave
+     * a visible checkpoint with missing bytes. Nothing but {@code metadata.json} is added to the
+     * writer's files: the checkpoint stays what Determined's client makes of them.
+     *
+     * @param metadataJson the rendered {@code metadata.json}
+     * @throws IllegalArgumentException when the writer wrote {@code metadata.json} itself, or the
+     *                                  tree holds a symbolic link or a special file: a resource
+     *                                  must be bytes inside the checkpoint, and an object store
+     *                                  upload would follow the link outside it
+     */
+    static Sealed seal(Path root, byte[] metadataJson) throws IOException {
+        refuseMetadataFile(root);
         Map<String, Long> resources = new LinkedHashMap<>();
+        Map<String, FileChecksum> checksums = new LinkedHashMap<>();
         List<Path> directories = new ArrayList<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
@@ -85,17 +104,41 @@ final class CheckpointTree {
                             + "; a checkpoint may hold only regular files and directories");
                 }
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                    FileChecksum checksum = FileChecksum.of(channel);
                     channel.force(true);
-                    resources.put(relative(root, file), channel.size());
+                    resources.put(relative(root, file), checksum.size());
+                    checksums.put(relative(root, file), checksum);
                 }
                 return FileVisitResult.CONTINUE;
             }
         });
+        resources.put(CheckpointMetadata.FILE_NAME, writeDurably(root.resolve(CheckpointMetadata.FILE_NAME), metadataJson));
         // a directory is durable once its entries are: children first
         for (int i = directories.size() - 1; i >= 0; i--) {
             forceDirectory(directories.get(i));
         }
-        return resources;
+        return new Sealed(resources, new CheckpointManifest(checksums));
+    }
+
+    /** metadata.json is written after the writer's files; one of its own by that name would be lost. */
+    private static void refuseMetadataFile(Path root) {
+        if (Files.exists(root.resolve(CheckpointMetadata.FILE_NAME), LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException("the checkpoint writer wrote " + CheckpointMetadata.FILE_NAME
+                    + " into " + root + "; that name holds the checkpoint's metadata and would be"
+                    + " overwritten: pass the values as metadata or use another file name");
+        }
+    }
+
+    /** @return the number of bytes written */
+    private static long writeDurably(Path file, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        return bytes.length;
     }
 
     /**

@@ -6,9 +6,11 @@ import dev.determinedbatch.storage.CheckpointNotFoundException;
 import dev.determinedbatch.storage.CheckpointReader;
 import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.CheckpointUuid;
+import dev.determinedbatch.storage.CheckpointVerifier;
 import dev.determinedbatch.storage.CheckpointWriter;
 import dev.determinedbatch.storage.StorageSpec;
 import dev.determinedbatch.storage.StoredCheckpoint;
+import dev.determinedbatch.storage.Verification;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -18,16 +20,17 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -36,8 +39,13 @@ import java.util.function.Supplier;
  * {@code shared_fs} storages lay them out: {@code <base>/<uuid>/} with the files and
  * {@code metadata.json}. Unlike Determined's client, which writes into {@code <base>/<uuid>}
  * directly, a checkpoint is written in {@code <base>/.staging} and renamed into place once durable,
- * so a crash never leaves a half-written checkpoint under a uuid. Checkpoints that other clients
- * wrote read the same way.
+ * so a crash never leaves a half-written checkpoint under a uuid. The checkpoint directory holds
+ * only the caller's files and {@code metadata.json}, as Determined's client writes them; each
+ * checkpoint's checksum manifest (see {@link dev.determinedbatch.storage.CheckpointManifest}) is
+ * kept beside it in {@code <base>/.checksums/<uuid>.json} (see {@link ChecksumSidecars}), durable
+ * before the checkpoint is published, and checked on every restore. Checkpoints that other
+ * clients wrote read the same way, unchecked when they have no manifest, unless the caller
+ * requires verification.
  *
  * <p>Safe for concurrent use by threads and processes: every store writes its own uuid.
  */
@@ -47,8 +55,9 @@ public final class DirectoryStorage implements CheckpointStorage {
      * What tests and operators may change.
      *
      * @param uuids      makes checkpoint uuids; {@link UUID#randomUUID()} as Determined
-     * @param clock      judges the age of staging leftovers
-     * @param staleAfter age past which a leftover of another host counts as abandoned
+     * @param clock      judges the age of staging leftovers and checksum manifests
+     * @param staleAfter age past which a leftover of another host, or a checksum manifest with
+     *                   neither checkpoint nor writer, counts as abandoned
      * @param hostname   this host, as written into staging names
      */
     public record Options(Supplier<UUID> uuids, Clock clock, Duration staleAfter, String hostname) {
@@ -90,6 +99,7 @@ public final class DirectoryStorage implements CheckpointStorage {
     private final Map<String, Object> config;
     private final Supplier<UUID> uuids;
     private final StagingArea staging;
+    private final ChecksumSidecars sidecars;
 
     /** Storage in {@code base}, created when missing. */
     public DirectoryStorage(Path base) throws IOException {
@@ -107,6 +117,7 @@ public final class DirectoryStorage implements CheckpointStorage {
         this.uuids = options.uuids();
         this.staging = new StagingArea(base, options.hostname(), ProcessHandle.current().pid(),
                 options.clock(), options.staleAfter());
+        this.sidecars = new ChecksumSidecars(base, staging, options.clock(), options.staleAfter());
     }
 
     /** The directory that holds one sub-directory per checkpoint. */
@@ -130,17 +141,24 @@ public final class DirectoryStorage implements CheckpointStorage {
             throw new FileAlreadyExistsException(target.toString(), null, "checkpoint uuid already taken");
         }
         Path dir = staging.create(uuid);
+        boolean renamed = false;
         try {
             files.write(dir);
-            writeMetadata(dir, metadataJson);
-            Map<String, Long> resources = CheckpointTree.seal(dir);
+            CheckpointTree.Sealed sealed = CheckpointTree.seal(dir, metadataJson);
             StoredCheckpoint stored = new StoredCheckpoint(uuid,
                     CheckpointMetadata.parse(metadataJson, dir.resolve(CheckpointMetadata.FILE_NAME).toString()),
-                    resources);
+                    sealed.resources());
+            // durable before the rename: a published checkpoint always has its manifest
+            sidecars.write(uuid, sealed.manifest());
             Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+            renamed = true;
             publish(target);
             return stored;
         } catch (Throwable failure) {
+            // ours, unless our checkpoint is in place and could not be taken back (then it needs it)
+            if (!renamed || !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                sidecars.deleteAfter(failure, uuid);
+            }
             CheckpointTree.deleteAfter(failure, dir);
             throw failure;
         }
@@ -159,22 +177,14 @@ public final class DirectoryStorage implements CheckpointStorage {
         }
     }
 
-    private static void writeMetadata(Path dir, byte[] json) throws IOException {
-        Path file = dir.resolve(CheckpointMetadata.FILE_NAME);
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IllegalArgumentException("the checkpoint writer wrote " + CheckpointMetadata.FILE_NAME
-                    + " into " + dir + "; that name holds the checkpoint's metadata and would be"
-                    + " overwritten: pass the values as metadata or use another file name");
-        }
-        Files.write(file, json, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    }
-
     @Override
-    public <T> T restore(String uuid, CheckpointReader<T> reader) throws IOException {
+    public <T> T restore(String uuid, CheckpointReader<T> reader, Verification verification) throws IOException {
         CheckpointUuid.require(uuid);
         Objects.requireNonNull(reader, "checkpoint reader");
-        StoredCheckpoint stored = load(uuid);
-        return reader.read(new CheckpointDirectory(stored, base.resolve(uuid)));
+        Objects.requireNonNull(verification, "verification");
+        CheckpointDirectory checkpoint = new CheckpointDirectory(load(uuid), base.resolve(uuid));
+        CheckpointVerifier.verify(checkpoint, sidecars.file(uuid), ChecksumSidecars.name(uuid), verification);
+        return reader.read(checkpoint);
     }
 
     @Override
@@ -186,7 +196,10 @@ public final class DirectoryStorage implements CheckpointStorage {
         }
     }
 
-    /** Ordered by steps completed, then uuid: the last is the furthest along. */
+    /**
+     * Ordered by steps completed, then uuid: the last is the furthest along. Only uuid-named
+     * directories count: {@code .staging} and {@code .checksums} are not listed.
+     */
     @Override
     public List<StoredCheckpoint> list() throws IOException {
         List<StoredCheckpoint> found = new ArrayList<>();
@@ -207,6 +220,11 @@ public final class DirectoryStorage implements CheckpointStorage {
         return found;
     }
 
+    /**
+     * Moves the checkpoint out of sight, deletes its files, then its manifest. When the checkpoint
+     * is not there, a manifest of that uuid is left to {@link #cleanUp}: it may belong to a store
+     * that has not yet renamed its checkpoint into place.
+     */
     @Override
     public void delete(String uuid) throws IOException {
         Path dir = base.resolve(CheckpointUuid.require(uuid));
@@ -223,11 +241,18 @@ public final class DirectoryStorage implements CheckpointStorage {
         }
         CheckpointTree.forceDirectory(base);
         CheckpointTree.delete(aside);
+        sidecars.delete(uuid);
     }
 
+    /**
+     * Removes staging leftovers of dead writers and deleters, then the checksum manifests that no
+     * checkpoint will have (see {@link ChecksumSidecars#cleanUp}).
+     */
     @Override
     public int cleanUp() throws IOException {
-        return staging.cleanUp();
+        Set<String> ownersGone = new HashSet<>();
+        int removed = staging.cleanUp(ownersGone);
+        return removed + sidecars.cleanUp(ownersGone);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.CheckpointWriter;
 import dev.determinedbatch.storage.StorageSpec;
 import dev.determinedbatch.storage.StoredCheckpoint;
+import dev.determinedbatch.storage.Verification;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,8 +48,8 @@ public final class SharedFsStorage implements CheckpointStorage {
     }
 
     @Override
-    public <T> T restore(String uuid, CheckpointReader<T> reader) throws IOException {
-        return files.restore(uuid, reader);
+    public <T> T restore(String uuid, CheckpointReader<T> reader, Verification verification) throws IOException {
+        return files.restore(uuid, reader, verification);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * The hidden directory {@code <base>/.staging} where checkpoints are written before they are
@@ -54,13 +55,29 @@ final class StagingArea {
     }
 
     /**
+     * Whether a store or delete of that uuid has an entry here, i.e. may still be under way
+     * (or died and is not yet cleaned up).
+     */
+    boolean hasEntry(String uuid) throws IOException {
+        if (!Files.isDirectory(area, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(area, uuid + ".*")) {
+            return entries.iterator().hasNext();
+        } catch (NoSuchFileException removedMeanwhile) {
+            return false;
+        }
+    }
+
+    /**
      * Removes entries whose owner is gone: on this host a process that no longer runs; on another
      * host (or for a name not ours) whatever is older than the age limit, since its process
      * cannot be asked. An entry of a live process on this host is never removed, however old.
      *
+     * @param removedUuids receives the uuid of every entry removed whose name is ours
      * @return how many entries were removed
      */
-    int cleanUp() throws IOException {
+    int cleanUp(Set<String> removedUuids) throws IOException {
         if (!Files.isDirectory(area, LinkOption.NOFOLLOW_LINKS)) {
             return 0;
         }
@@ -69,6 +86,10 @@ final class StagingArea {
             for (Path entry : entries) {
                 if (isAbandoned(entry) && CheckpointTree.delete(entry)) {
                     removed++;
+                    Owner owner = Owner.of(entry.getFileName().toString());
+                    if (owner != null) {
+                        removedUuids.add(owner.uuid);
+                    }
                 }
             }
         }
@@ -98,7 +119,7 @@ final class StagingArea {
     }
 
     /** Who wrote a staging entry, read back from its name. */
-    private record Owner(String hostname, long pid) {
+    private record Owner(String uuid, String hostname, long pid) {
 
         static Owner of(String name) {
             int lastDot = name.lastIndexOf('.');
@@ -109,7 +130,7 @@ final class StagingArea {
             }
             try {
                 long pid = Long.parseLong(name.substring(lastDot + 1));
-                return new Owner(name.substring(CheckpointUuid.LENGTH + 1, lastDot), pid);
+                return new Owner(name.substring(0, CheckpointUuid.LENGTH), name.substring(CheckpointUuid.LENGTH + 1, lastDot), pid);
             } catch (NumberFormatException notOurs) {
                 return null;
             }

@@ -1,6 +1,7 @@
 package dev.determinedbatch.storage.fs;
 
 import dev.determinedbatch.storage.CheckpointMetadata;
+import dev.determinedbatch.storage.CheckpointVerifier;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,8 +9,15 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 import static dev.determinedbatch.storage.fs.StorageFiles.EXAMPLE_UUID;
 import static dev.determinedbatch.storage.fs.StorageFiles.contents;
@@ -62,20 +70,16 @@ class DeterminedCompatibilityTests {
         assertThat(stored.uuid()).isEqualTo(EXAMPLE_UUID);
         assertThat(stored.resources()).isEqualTo(EXAMPLE_RESOURCES);
         assertThat(stored.stepsCompleted()).isEqualTo(1);
-        assertThat(contents(base)).containsExactly(".staging/", EXAMPLE_UUID + "/",
-                EXAMPLE_UUID + "/emptydir/", EXAMPLE_UUID + "/metadata.json", EXAMPLE_UUID + "/state",
-                EXAMPLE_UUID + "/sub/", EXAMPLE_UUID + "/sub/w.bin");
+        // the checkpoint directory is Determined's; our checksum manifest lies beside it
+        assertThat(contents(base)).containsExactly(".checksums/", ".checksums/" + EXAMPLE_UUID + ".json", ".staging/",
+                EXAMPLE_UUID + "/", EXAMPLE_UUID + "/emptydir/", EXAMPLE_UUID + "/metadata.json",
+                EXAMPLE_UUID + "/state", EXAMPLE_UUID + "/sub/", EXAMPLE_UUID + "/sub/w.bin");
         assertThat(storage.find(EXAMPLE_UUID)).contains(stored);
     }
 
     @Test
     void restoresTheCheckpointDeterminedsClientWrote() throws IOException {
-        Path dir = Files.createDirectories(base.resolve(EXAMPLE_UUID));
-        Files.copy(example("metadata.json"), dir.resolve("metadata.json"));
-        Files.copy(example("state"), dir.resolve("state"));
-        Files.createDirectory(dir.resolve("sub"));
-        Files.copy(example("sub/w.bin"), dir.resolve("sub/w.bin"));
-        Files.createDirectory(dir.resolve("emptydir"));
+        Path dir = copyExample();
         DirectoryStorage storage = new DirectoryStorage(base);
 
         String state = storage.restore(EXAMPLE_UUID, checkpoint -> {
@@ -93,5 +97,54 @@ class DeterminedCompatibilityTests {
             assertThat(found.stepsCompleted()).isEqualTo(1);
             assertThat(found.resources()).isEqualTo(EXAMPLE_RESOURCES);
         });
+    }
+
+    @Test
+    void aCheckpointWithoutChecksumsIsReadUnverifiedAndSaysSoAtFine() throws IOException {
+        copyExample();
+        Files.writeString(base.resolve(EXAMPLE_UUID).resolve("state"), "2");   // undetectable without checksums
+        Logger logger = Logger.getLogger(CheckpointVerifier.class.getName());
+        List<LogRecord> records = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Level level = logger.getLevel();
+        logger.setLevel(Level.FINE);
+        logger.addHandler(handler);
+        try {
+            String state = new DirectoryStorage(base).restore(EXAMPLE_UUID, c -> Files.readString(c.resolve("state")));
+            assertThat(state).isEqualTo("2");
+        } finally {
+            logger.removeHandler(handler);
+            logger.setLevel(level);
+        }
+        assertThat(records).singleElement().satisfies(record -> {
+            assertThat(record.getLevel()).isEqualTo(Level.FINE);
+            assertThat(new SimpleFormatter().formatMessage(record)).isEqualTo("checkpoint " + EXAMPLE_UUID
+                    + " has no checksum manifest .checksums/" + EXAMPLE_UUID + ".json (written by Determined's"
+                    + " client, or before checksums were written): read unverified");
+        });
+    }
+
+    /** The example as Determined's client left it in directory storage, empty directory included. */
+    private Path copyExample() throws IOException {
+        Path dir = Files.createDirectories(base.resolve(EXAMPLE_UUID));
+        Files.copy(example("metadata.json"), dir.resolve("metadata.json"));
+        Files.copy(example("state"), dir.resolve("state"));
+        Files.createDirectory(dir.resolve("sub"));
+        Files.copy(example("sub/w.bin"), dir.resolve("sub/w.bin"));
+        Files.createDirectory(dir.resolve("emptydir"));
+        return dir;
     }
 }

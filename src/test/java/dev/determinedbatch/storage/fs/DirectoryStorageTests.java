@@ -239,7 +239,8 @@ class DirectoryStorageTests {
         storage.delete(C);
 
         assertThat(storage.list()).extracting(StoredCheckpoint::uuid).containsExactly(A);
-        assertThat(contents(base)).containsExactly(".staging/", A + "/", A + "/metadata.json", A + "/state");
+        assertThat(contents(base)).containsExactly(".checksums/", ".checksums/" + A + ".json", ".staging/", A + "/",
+                A + "/metadata.json", A + "/state");
     }
 
     @Test

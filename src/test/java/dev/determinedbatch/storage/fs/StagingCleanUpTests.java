@@ -112,9 +112,72 @@ class StagingCleanUpTests {
         // what delete() leaves when it dies after moving the checkpoint aside
         String uuid = "66666666-6666-4666-8666-666666666666";
         leftover(uuid, HOST, deadPid(), Duration.ZERO);
+        manifest(uuid, Duration.ZERO);
 
         assertThat(storage.find(uuid)).isEmpty();
-        assertThat(storage.cleanUp()).isEqualTo(1);
+        assertThat(storage.cleanUp()).isEqualTo(2);
+        assertThat(contents(base)).containsExactly(".checksums/", ".staging/");
+    }
+
+    /** A checksum manifest in {@code .checksums}, as a store writes it before its rename. */
+    private Path manifest(String uuid, Duration age) throws IOException {
+        Path file = Files.createDirectories(base.resolve(".checksums")).resolve(uuid + ".json");
+        Files.writeString(file, "{\"algorithm\": \"crc32c\", \"files\": {}}");
+        Files.setLastModifiedTime(file, FileTime.from(NOW.minus(age)));
+        return file;
+    }
+
+    @Test
+    void manifestsWithoutCheckpointOrWriterGoAndTheOthersStay() throws Exception {
+        // a checkpoint in place keeps its manifest, however old
+        StoredCheckpoint stored = storage.store(Map.of("steps_completed", 3), dir -> Files.writeString(dir.resolve("state"), "3"));
+        Path published = base.resolve(".checksums").resolve(stored.uuid() + ".json");
+        Files.setLastModifiedTime(published, FileTime.from(NOW.minus(Duration.ofDays(30))));
+        // a store that died between its manifest and its rename, on this host: both go at once
+        String crashed = "77777777-7777-4777-8777-777777777777";
+        Path crashedStaging = leftover(crashed, HOST, deadPid(), Duration.ZERO);
+        Path crashedManifest = manifest(crashed, Duration.ZERO);
+        // a store under way (its process lives): its manifest stays, however old
+        String writing = "88888888-8888-4888-8888-888888888888";
+        Path writingStaging = leftover(writing, HOST, LIVE_PID, Duration.ofDays(30));
+        Path writingManifest = manifest(writing, Duration.ofDays(30));
+        // neither checkpoint nor staging entry: goes past the age limit only
+        Path old = manifest("99999999-9999-4999-8999-999999999999", Duration.ofHours(25));
+        Path recent = manifest("aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", Duration.ofHours(23));
+        Path notOurs = Files.writeString(base.resolve(".checksums").resolve("notes.txt"), "keep");
+        Files.setLastModifiedTime(notOurs, FileTime.from(NOW.minus(Duration.ofDays(30))));
+
+        assertThat(storage.cleanUp()).isEqualTo(3);
+
+        assertThat(crashedStaging).doesNotExist();
+        assertThat(crashedManifest).doesNotExist();
+        assertThat(old).doesNotExist();
+        assertThat(published).isRegularFile();
+        assertThat(writingStaging).isDirectory();
+        assertThat(writingManifest).isRegularFile();
+        assertThat(recent).isRegularFile();
+        assertThat(notOurs).isRegularFile();
+        assertThat(storage.list()).containsExactly(stored);
+        String state = storage.restore(stored.uuid(), c -> Files.readString(c.resolve("state")),
+                dev.determinedbatch.storage.Verification.REQUIRED);
+        assertThat(state).isEqualTo("3");
+        assertThat(storage.cleanUp()).isZero();
+    }
+
+    @Test
+    void aManifestOfAnotherHostsAbandonedStoreGoesWithItsStagingEntry() throws IOException {
+        String uuid = "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb";
+        Path staged = leftover(uuid, "otherhost", 1, Duration.ofHours(25));
+        Path manifest = manifest(uuid, Duration.ofHours(1));
+
+        assertThat(storage.cleanUp()).isEqualTo(2);
+        assertThat(staged).doesNotExist();
+        assertThat(manifest).doesNotExist();
+    }
+
+    @Test
+    void nothingToCleanWithoutAChecksumsDirectory() throws IOException {
+        assertThat(storage.cleanUp()).isZero();
         assertThat(contents(base)).containsExactly(".staging/");
     }
 }
