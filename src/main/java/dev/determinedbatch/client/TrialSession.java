@@ -186,7 +186,7 @@ public final class TrialSession implements AutoCloseable {
                         + " ({3} s): {4}; they are kept in {5}, and the next session of this trial delivers them before"
                         + " it starts its run", new Object[] {info.trialId(), info.trialRunId(),
                             marked ? "marked " + end.wireName() : "not marked " + end.wireName(),
-                            closeTimeout.toSeconds(), leftTally(), spill.file()});
+                            String.valueOf(closeTimeout.toMillis() / 1000.0), leftTally(), spill.file()});
             }
             if (logHandler != null) {
                 Logger.getLogger("").removeHandler(logHandler);
