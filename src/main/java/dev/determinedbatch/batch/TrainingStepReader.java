@@ -51,7 +51,8 @@ public class TrainingStepReader implements ItemReader {
                 point.checkpoint().uuid(), training.parameters().trial());
         TrainingRun run = TrainingRun.resume(training.parameters().training(), training.data(), restored.state());
         training.begin(run, new MetricAggregator(reportEvery, restored.pendingMetrics()), point.checkpoint());
-        LOG.log(Level.INFO, "execution {0}: trial {1} resumes at step {2} from checkpoint {3} of {4}: {5}",
+        LOG.log(point.unreported() ? Level.WARNING : Level.INFO,
+                "execution {0}: trial {1} resumes at step {2} from checkpoint {3} of {4}: {5}",
                 new Object[] {job.getExecutionId(), training.parameters().trial().key(), run.stepsCompleted(),
                     point.checkpoint().uuid(), point.source(), point.reason()});
     }
