@@ -114,6 +114,14 @@ final class MetricSender {
                 entry = queue.next();
             } catch (InterruptedException e) {
                 return;
+            } catch (UncheckedIOException e) {
+                // the spill cannot be read now (a disk error): the reports stay in it, try again later
+                LOG.log(Level.SEVERE, "{0}; next try in {1} s", new Object[] {e.getMessage(), wait.toSeconds()});
+                scheduleRetry(wait);
+                if (!awaitRetry()) {
+                    return;
+                }
+                continue;
             }
             if (entry == null) {
                 return;

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * A trial's reports in the order they were made, on their way to the master: up to
@@ -226,22 +227,15 @@ final class ReportQueue {
 
     /** Whether a report of this checkpoint is on its way. */
     synchronized boolean holdsCheckpoint(String uuid) {
-        if (inFlight != null && isCheckpoint(inFlight.report(), uuid)) {
+        if (Stream.concat(Stream.ofNullable(inFlight), memory.stream())
+                .anyMatch(e -> e.report() instanceof Report.Checkpoint c && c.checkpoint().uuid().equals(uuid))) {
             return true;
         }
-        if (memory.stream().anyMatch(e -> isCheckpoint(e.report(), uuid))) {
-            return true;
-        }
-        // a spilled line names its uuid in plain text
-        try {
+        try { // a spilled line names its uuid in plain text
             return spill.hasUnread() && MetricSpill.readAll(spill.file()).stream().anyMatch(l -> l.contains(uuid));
         } catch (IOException e) {
             return true; // cannot tell: assume it is
         }
-    }
-
-    private static boolean isCheckpoint(Report report, String uuid) {
-        return report instanceof Report.Checkpoint c && c.checkpoint().uuid().equals(uuid);
     }
 
     /**

@@ -64,12 +64,14 @@ public final class LocalBackend implements TrialBackend {
         } catch (IOException e) {
             throw new DeterminedException("cannot open the local metrics file " + metricsFile + ": " + e.getMessage(), e);
         }
-        beforeRun.trialKnown("local-" + trialId.replaceAll("[^A-Za-z0-9._-]", "_"));
         try {
-            runId = 1 + previousRuns();
+            runId = previousRuns();
         } catch (IOException e) {
             throw new DeterminedException("cannot read the local metrics file " + metricsFile + ": " + e.getMessage(), e);
         }
+        // what an earlier session left was made by the last run: its events carry that run's number
+        beforeRun.trialKnown("local-" + trialId.replaceAll("[^A-Za-z0-9._-]", "_"));
+        runId++;
         Optional<StoredCheckpoint> latest = latestCheckpoint(spec);
         TrialInfo info = new TrialInfo(0, 0, runId, "local." + trialId, null,
                 latest.map(StoredCheckpoint::uuid).orElse(null),
