@@ -32,7 +32,7 @@ import org.eclipse.microprofile.config.Config;
 @ApplicationScoped
 public class TrainingEnvironment {
 
-    /** Where the job repository, local checkpoints and local metrics live by default. */
+    /** Where the job repository, local checkpoints, local metrics and the metrics spill live by default. */
     public static final String DATA_DIR = "determined.batch.data.dir";
 
     private Config config;
@@ -111,6 +111,9 @@ public class TrainingEnvironment {
         SessionOptions options = SessionOptions.fromConfig(config);
         if (config.getOptionalValue("det.local.metrics-file", String.class).isEmpty()) {
             options = options.withLocalMetricsFile(dataDirectory().resolve("metrics.jsonl"));
+        }
+        if (config.getOptionalValue("det.metrics.spill-dir", String.class).isEmpty()) {
+            options = options.withSpillDirectory(dataDirectory().resolve("spill"));
         }
         return TrialSession.init(spec, options);
     }

@@ -59,7 +59,8 @@ public class TrainingStepReader implements ItemReader {
         ResumePoint point = resumed.point();
         TrainingRun run = resumed.restored().run();
         training.begin(run, new MetricAggregator(reportEvery, resumed.restored().pendingMetrics()), point.checkpoint());
-        LOG.log(Level.INFO, "execution {0}: trial {1} resumes at step {2} from checkpoint {3} of {4}: {5}",
+        LOG.log(point.unreported() ? Level.WARNING : Level.INFO,
+                "execution {0}: trial {1} resumes at step {2} from checkpoint {3} of {4}: {5}",
                 new Object[] {job.getExecutionId(), trial.key(), run.stepsCompleted(),
                     point.checkpoint().uuid(), point.source(), point.reason()});
     }

@@ -1,7 +1,9 @@
 package dev.determinedbatch.client;
 
 import dev.determinedbatch.client.core.DeterminedException;
+import dev.determinedbatch.client.core.Report;
 import dev.determinedbatch.client.core.TrialBackend;
+import dev.determinedbatch.client.core.TrialInfo;
 import dev.determinedbatch.storage.CheckpointReader;
 import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.CheckpointUuid;
@@ -19,7 +21,9 @@ import java.util.logging.Logger;
 
 /**
  * A trial's checkpoints: Determined's {@code core.checkpoint}. {@link #store} writes a complete,
- * durable checkpoint and only then reports it, so the master never points at a partial one.
+ * durable checkpoint and only then reports it, so the master never points at a partial one. The
+ * report goes out in order with the metrics; while the master is unreachable it waits in the
+ * spill file, and the master learns of the checkpoint once it is back.
  */
 public final class Checkpoints {
 
@@ -27,21 +31,30 @@ public final class Checkpoints {
 
     private final CheckpointStorage storage;
     private final TrialBackend backend;
+    private final MetricSender sender;
+    private final ReportQueue queue;
+    private final TrialInfo trial;
     private final Clock clock;
 
-    Checkpoints(CheckpointStorage storage, TrialBackend backend, Clock clock) {
+    Checkpoints(CheckpointStorage storage, TrialBackend backend, MetricSender sender, ReportQueue queue,
+                TrialInfo trial, Clock clock) {
         this.storage = storage;
         this.backend = backend;
+        this.sender = sender;
+        this.queue = queue;
+        this.trial = trial;
         this.clock = clock;
     }
 
     /**
      * {@code store_path}: the files {@code files} writes, plus {@code metadata.json}, become one
-     * checkpoint, which is then reported.
+     * checkpoint, which is then reported. While the master is unreachable, the report waits in
+     * the spill file and this returns: the checkpoint is stored, the master learns of it later
+     * (in this session, or before the next session of the trial starts its run).
      *
      * @param metadata must hold {@code steps_completed}
-     * @throws DeterminedException when the checkpoint was stored but could not be reported; the
-     *                             message names its uuid
+     * @throws DeterminedException when the checkpoint was stored but the master refused its
+     *                             report; the message names its uuid
      */
     public StoredCheckpoint store(Map<String, Object> metadata, CheckpointWriter files) {
         Map<String, Object> tagged = new LinkedHashMap<>(metadata);
@@ -53,13 +66,19 @@ public final class Checkpoints {
             throw new UncheckedIOException("storing a checkpoint in " + storage.config() + " failed: "
                     + e.getMessage(), e);
         }
+        Report.Checkpoint report = new Report.Checkpoint(trial.taskId(), trial.storageId(), stored, clock.instant());
+        ReportQueue.Outcome outcome;
         try {
-            backend.reportCheckpoint(stored, clock.instant());
+            outcome = sender.reportAndWait(report);
         } catch (RuntimeException e) {
-            throw new DeterminedException("checkpoint " + stored.uuid() + " (steps_completed "
-                    + stored.stepsCompleted() + ") is stored but reporting it failed: " + e.getMessage(), e);
+            throw new DeterminedException(report.describe() + " is stored but reporting it failed: " + e.getMessage(), e);
         }
-        LOG.log(Level.FINE, "checkpoint {0} stored and reported", stored.uuid());
+        if (outcome == ReportQueue.Outcome.KEPT) {
+            LOG.log(Level.WARNING, "{0} is stored; the master is unreachable, so its report waits in {1} and goes out"
+                    + " once the master answers", new Object[] {report.describe(), queue.spillFile()});
+        } else {
+            LOG.log(Level.FINE, "checkpoint {0} stored and reported", stored.uuid());
+        }
         return stored;
     }
 
@@ -95,6 +114,13 @@ public final class Checkpoints {
     /** Deletes checkpoints: first from the trial's record, then their files. */
     public void delete(List<String> uuids) {
         uuids.forEach(CheckpointUuid::require);
+        for (String uuid : uuids) {
+            // deleted first and reported after, the master would point at files that are gone
+            if (queue.holdsCheckpoint(uuid)) {
+                throw new DeterminedException("checkpoint " + uuid + " cannot be deleted yet: its report has not"
+                        + " reached the master yet");
+            }
+        }
         backend.deleteCheckpoints(uuids);
         for (String uuid : uuids) {
             try {

@@ -1,139 +1,234 @@
 package dev.determinedbatch.client;
 
 import dev.determinedbatch.client.core.DeterminedException;
-import dev.determinedbatch.client.core.MetricReport;
+import dev.determinedbatch.client.core.Report;
+import dev.determinedbatch.client.core.Scheduler;
 import dev.determinedbatch.client.core.TrialBackend;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicReference;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Sends metric and progress reports from a bounded queue on its own thread, in the order they
- * were made, so the training thread never waits on the network. As with Determined's client, a
- * full queue makes the caller wait, and a failed send is thrown at the caller on its next report
- * or on {@link #flush()}.
+ * Sends a trial's reports from its {@link ReportQueue} on a thread of its own, in the order they
+ * were made, so the training thread never waits on the network. When the master stays
+ * unreachable through the connection's own retries, the reports wait in the spill file and the
+ * sender tries again later, backing off on the injected {@link Scheduler} from
+ * {@link #FIRST_RETRY} to {@link #LAST_RETRY}. A refusal (not an outage) of a report nobody waits
+ * for is thrown at the caller's next report or {@link #flush()}.
  */
-final class MetricSender implements AutoCloseable {
+final class MetricSender {
 
+    static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+    static final Duration LAST_RETRY = Duration.ofSeconds(60);
+    /** How long close lets a call in flight settle its report before leaving it to the spill. */
+    private static final Duration SETTLE = Duration.ofSeconds(5);
     private static final Logger LOG = Logger.getLogger(MetricSender.class.getName());
 
-    /** One queued report. */
-    private sealed interface Item permits Metrics, Progress, Stop {
-    }
-
-    private record Metrics(MetricReport report) implements Item {
-    }
-
-    private record Progress(double progress) implements Item {
-    }
-
-    private record Stop() implements Item {
-    }
-
     private final TrialBackend backend;
-    private final BlockingQueue<Item> queue;
-    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    private final Object idle = new Object();
-    private long queued;
-    private long done;
+    private final ReportQueue queue;
+    private final Scheduler scheduler;
     private final Thread thread;
+    private final Object retry = new Object();
+    private boolean retryDue;
+    private boolean stopping;
+    private Scheduler.Cancellable retryTask;
 
-    MetricSender(TrialBackend backend, int capacity, String name) {
+    MetricSender(TrialBackend backend, ReportQueue queue, Scheduler scheduler, String name) {
         this.backend = backend;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.queue = queue;
+        this.scheduler = scheduler;
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
         thread.start();
     }
 
-    void report(MetricReport report) {
-        enqueue(new Metrics(report));
-    }
-
-    void progress(double progress) {
-        enqueue(new Progress(progress));
-    }
-
-    private void enqueue(Item item) {
+    /** Takes a report without waiting; throws an earlier refusal first. */
+    void report(Report report) {
         rethrowFailure();
-        synchronized (idle) {
-            queued++;
+        queue.add(report, false);
+    }
+
+    /**
+     * Takes a report and waits until it is delivered, or kept in the spill because the master is
+     * unreachable.
+     *
+     * @throws RuntimeException the refusal, when the master refused it
+     */
+    ReportQueue.Outcome reportAndWait(Report report) {
+        CompletableFuture<ReportQueue.Outcome> outcome = queue.add(report, true);
+        while (true) {
+            try {
+                return outcome.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                if (!thread.isAlive()) {
+                    throw new DeterminedException("the metrics sender thread died before " + report.describe()
+                            + " was delivered");
+                }
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r
+                        : new DeterminedException(report.describe() + " failed: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DeterminedException("interrupted while waiting for " + report.describe(), e);
+            }
         }
+    }
+
+    /**
+     * Waits until every report made so far was delivered, or, while the master is unreachable,
+     * kept in the spill; then throws the first refusal, if any.
+     */
+    void flush() {
         try {
-            queue.put(item);
+            queue.awaitSettled(thread::isAlive);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            synchronized (idle) {
-                queued--;
-                idle.notifyAll();
-            }
-            throw new DeterminedException("interrupted while waiting for room in the metrics queue", e);
-        }
-    }
-
-    /** Waits until every report made so far was sent, then throws the first failure, if any. */
-    void flush() {
-        synchronized (idle) {
-            while (done < queued) {
-                if (!thread.isAlive()) {
-                    throw new DeterminedException("the metrics sender thread died with " + (queued - done)
-                            + " reports unsent");
-                }
-                try {
-                    idle.wait(1000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new DeterminedException("interrupted while flushing " + (queued - done) + " metric reports", e);
-                }
-            }
+            throw new DeterminedException("interrupted while flushing metric reports", e);
         }
         rethrowFailure();
+    }
+
+    /** The first refusal no caller has seen, as the caller sees it; null when none. */
+    RuntimeException failure() {
+        return queue.takeFailure();
     }
 
     private void rethrowFailure() {
-        RuntimeException failed = failure.getAndSet(null);
+        RuntimeException failed = failure();
         if (failed != null) {
-            throw new DeterminedException("an earlier metrics report failed: " + failed.getMessage(), failed);
+            throw failed;
         }
     }
 
     private void run() {
-        while (true) {
-            Item item;
+        Duration wait = FIRST_RETRY;
+        while (!stopping()) {
+            ReportQueue.Entry entry;
             try {
-                item = queue.take();
+                entry = queue.next();
             } catch (InterruptedException e) {
                 return;
+            } catch (UncheckedIOException e) {
+                // the spill cannot be read now (a disk error): the reports stay in it, try again later
+                LOG.log(Level.SEVERE, "{0}; next try in {1} s", new Object[] {e.getMessage(), wait.toSeconds()});
+                scheduleRetry(wait);
+                if (!awaitRetry()) {
+                    return;
+                }
+                continue;
             }
-            if (item instanceof Stop) {
+            if (entry == null) {
                 return;
             }
             try {
-                if (item instanceof Metrics m) {
-                    backend.reportMetrics(m.report());
-                } else if (item instanceof Progress p) {
-                    backend.reportProgress(p.progress());
-                }
+                backend.deliver(entry.report(), entry.tried());
+                queue.done(entry, null);
+                wait = FIRST_RETRY;
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "metrics report failed: {0}", e.getMessage());
-                failure.compareAndSet(null, e);
-            } finally {
-                synchronized (idle) {
-                    done++;
-                    idle.notifyAll();
+                if (!(e instanceof DeterminedException d && d.retryable())) {
+                    LOG.log(Level.WARNING, "{0} was refused: {1}", new Object[] {entry.report().describe(), e.getMessage()});
+                    queue.done(entry, e);
+                    continue;
                 }
+                boolean first = !queue.offline();
+                // scheduled before the reports count as kept: whoever sees them kept finds the retry due
+                scheduleRetry(wait);
+                queue.unreachable();
+                LOG.log(first ? Level.WARNING : Level.FINE, "{0} not delivered, the master is unreachable: {1}. Reports"
+                        + " wait in {2} and go out in order once it answers; next try in {3} s", new Object[] {
+                            entry.report().describe(), e.getMessage(), queue.spillFile(), wait.toSeconds()});
+                if (!awaitRetry()) {
+                    return;
+                }
+                wait = wait.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : wait.multipliedBy(2);
             }
         }
     }
 
-    /** Stops the thread after what is queued; call {@link #flush()} first to see failures. */
-    @Override
-    public void close() {
+    private void scheduleRetry(Duration wait) {
+        synchronized (retry) {
+            if (retryTask != null) {
+                retryTask.cancel();
+            }
+            retryTask = scheduler.schedule(wait, this::retryNow);
+        }
+    }
+
+    private boolean stopping() {
+        synchronized (retry) {
+            return stopping;
+        }
+    }
+
+    /** Ends a wait between tries now. */
+    void retryNow() {
+        synchronized (retry) {
+            retryDue = true;
+            retry.notifyAll();
+        }
+    }
+
+    /** @return false when stopping */
+    private boolean awaitRetry() {
+        synchronized (retry) {
+            while (!retryDue && !stopping) {
+                try {
+                    retry.wait();
+                } catch (InterruptedException e) {
+                    return false;
+                }
+            }
+            retryDue = false;
+            return !stopping;
+        }
+    }
+
+    /**
+     * Delivers what it can within {@code timeout}, then stops. What is left stays in the spill
+     * file for a later session of the trial.
+     *
+     * @return how many reports were left
+     * @throws UncheckedIOException when what is left could not be written to the spill
+     */
+    long close(Duration timeout) {
+        retryNow();
+        boolean drained;
         try {
-            queue.put(new Stop());
-            thread.join();
+            drained = queue.awaitDrained(System.nanoTime() + timeout.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        synchronized (retry) {
+            stopping = true;
+            if (retryTask != null) {
+                retryTask.cancel();
+            }
+            retry.notifyAll();
+        }
+        if (!drained) {
+            join(SETTLE);
+        }
+        long left;
+        try {
+            left = queue.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("keeping the undelivered reports in " + queue.spillFile() + " failed", e);
+        } finally {
+            join(SETTLE);
+        }
+        return left;
+    }
+
+    private void join(Duration timeout) {
+        try {
+            thread.join(timeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,19 +1,24 @@
 package dev.determinedbatch.client;
 
 import dev.determinedbatch.client.core.MetricReport;
+import dev.determinedbatch.client.core.Report;
+import dev.determinedbatch.client.core.TrialInfo;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reports a trial's metrics and progress: Determined's {@code core.train}. Calls return at once;
- * the reports go out in order on a sender thread. An earlier send failure is thrown here.
+ * Reports a trial's metrics and progress: Determined's {@code core.train}. Calls return at once,
+ * also while the master is unreachable (reports then wait in a spill file); the reports go out
+ * in order on a sender thread. An earlier refusal by the master is thrown here.
  */
 public final class Metrics {
 
     private final MetricSender sender;
+    private final TrialInfo trial;
 
-    Metrics(MetricSender sender) {
+    Metrics(MetricSender sender, TrialInfo trial) {
         this.sender = sender;
+        this.trial = trial;
     }
 
     public void reportTrainingMetrics(long stepsCompleted, Map<String, ?> metrics) {
@@ -33,7 +38,8 @@ public final class Metrics {
                               List<Map<String, Object>> batchMetrics) {
         @SuppressWarnings("unchecked")
         Map<String, Object> values = (Map<String, Object>) metrics;
-        sender.report(new MetricReport(group, stepsCompleted, values, batchMetrics));
+        sender.report(new Report.Metrics(trial.trialId(), trial.trialRunId(),
+                new MetricReport(group, stepsCompleted, values, batchMetrics)));
     }
 
     /** Progress of the trial, 0 to 1, as {@code report_progress}. */
@@ -41,10 +47,13 @@ public final class Metrics {
         if (!(progress >= 0 && progress <= 1)) {
             throw new IllegalArgumentException("progress must be between 0 and 1, got " + progress);
         }
-        sender.progress(progress);
+        sender.report(new Report.Progress(trial.trialId(), progress));
     }
 
-    /** Waits until every report made so far was delivered; throws the first failure. */
+    /**
+     * Waits until every report made so far was delivered, or, while the master is unreachable,
+     * kept in the spill file; throws the first refusal.
+     */
     public void flush() {
         sender.flush();
     }

@@ -17,9 +17,12 @@ import org.eclipse.microprofile.config.Config;
  * scheduler and queue sizes. {@link #fromConfig} reads the MicroProfile Config keys, which
  * include Determined's own environment variables ({@code det.master} is {@code DET_MASTER}).
  *
- * @param master           empty for local mode
- * @param localMetricsFile where local mode appends its events
- * @param scheduler        null for a real one owned by the session
+ * @param master              empty for local mode
+ * @param localMetricsFile    where local mode appends its events
+ * @param scheduler           null for a real one owned by the session
+ * @param metricQueueCapacity reports kept in memory; more wait in the spill file
+ * @param spillDirectory      where reports wait while the master is unreachable (one file per trial)
+ * @param closeTimeout        how long close delivers before it leaves the rest in the spill
  */
 public record SessionOptions(
         Optional<MasterSettings> master,
@@ -30,19 +33,26 @@ public record SessionOptions(
         int metricQueueCapacity,
         Duration logFlushInterval,
         int logBatchLines,
-        boolean shipLogs) {
+        boolean shipLogs,
+        Path spillDirectory,
+        Duration closeTimeout) {
 
     public static final int DEFAULT_QUEUE_CAPACITY = 1000;
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
     public SessionOptions {
         if (metricQueueCapacity < 1) {
             throw new IllegalArgumentException("det.metrics.queue-capacity must be at least 1, got " + metricQueueCapacity);
         }
+        if (closeTimeout.isNegative()) {
+            throw new IllegalArgumentException("det.close.timeout must not be negative, got " + closeTimeout);
+        }
     }
 
     public static SessionOptions local(Path metricsFile) {
         return new SessionOptions(Optional.empty(), metricsFile, Clock.systemUTC(), null,
-                duration -> Thread.sleep(duration.toMillis()), DEFAULT_QUEUE_CAPACITY, Duration.ofSeconds(1), 1000, true);
+                duration -> Thread.sleep(duration.toMillis()), DEFAULT_QUEUE_CAPACITY, Duration.ofSeconds(1), 1000, true,
+                defaultDataDirectory().resolve("spill"), DEFAULT_CLOSE_TIMEOUT);
     }
 
     public static SessionOptions master(MasterSettings master) {
@@ -51,26 +61,40 @@ public record SessionOptions(
 
     public SessionOptions withMaster(MasterSettings settings) {
         return new SessionOptions(Optional.ofNullable(settings), localMetricsFile, clock, scheduler, sleeper,
-                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs);
+                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout);
     }
 
     public SessionOptions withTime(Clock clock, Scheduler scheduler, MasterConnection.Sleeper sleeper) {
         return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
-                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs);
+                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout);
     }
 
     public SessionOptions withLocalMetricsFile(Path file) {
         return new SessionOptions(master, file, clock, scheduler, sleeper,
-                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs);
+                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout);
     }
 
     public SessionOptions withMetricQueueCapacity(int capacity) {
         return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
-                capacity, logFlushInterval, logBatchLines, shipLogs);
+                capacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout);
+    }
+
+    public SessionOptions withSpillDirectory(Path directory) {
+        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
+                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, directory, closeTimeout);
+    }
+
+    public SessionOptions withCloseTimeout(Duration timeout) {
+        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
+                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, timeout);
+    }
+
+    static Path defaultDataDirectory() {
+        return Path.of(System.getProperty("user.home"), ".local", "share", "determined-batch");
     }
 
     static Path defaultMetricsFile() {
-        return Path.of(System.getProperty("user.home"), ".local", "share", "determined-batch", "metrics.jsonl");
+        return defaultDataDirectory().resolve("metrics.jsonl");
     }
 
     /** Reads the {@code det.*} keys; see the README's configuration table. */
@@ -79,6 +103,12 @@ public record SessionOptions(
                 .map(Path::of).orElse(defaultMetricsFile());
         SessionOptions options = local(metricsFile).withMetricQueueCapacity(
                 config.getOptionalValue("det.metrics.queue-capacity", Integer.class).orElse(DEFAULT_QUEUE_CAPACITY));
+        Optional<Path> spill = config.getOptionalValue("det.metrics.spill-dir", String.class).map(Path::of);
+        if (spill.isPresent()) {
+            options = options.withSpillDirectory(spill.get());
+        }
+        options = options.withCloseTimeout(Duration.ofSeconds(config.getOptionalValue("det.close.timeout", Long.class)
+                .orElse(DEFAULT_CLOSE_TIMEOUT.toSeconds())));
         Optional<String> address = config.getOptionalValue("det.master", String.class)
                 .or(() -> config.getOptionalValue("det.master.addr", String.class));
         if (address.isEmpty()) {

@@ -12,6 +12,9 @@ import dev.determinedbatch.client.master.MasterConnection;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -22,6 +25,11 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * {@link #checkpoints()} are {@code core_v2.info}, {@code .train} and {@code .checkpoint};
  * {@link #close()} flushes and marks the trial COMPLETED, {@link #close(Throwable)} ERROR.
  * Log records of the thread that opened the session go to the trial's log in Determined.
+ *
+ * <p>Training goes on while the master is unreachable: reports wait in a spill file (see
+ * {@link ReportQueue}) and go out in order once it answers. What close cannot deliver within
+ * {@code det.close.timeout} stays there, and the next session of the same trial delivers it
+ * before it starts its run ({@link LeftoverReports}).
  */
 public final class TrialSession implements AutoCloseable {
 
@@ -29,6 +37,8 @@ public final class TrialSession implements AutoCloseable {
 
     private final TrialBackend backend;
     private final TrialInfo info;
+    private final Duration closeTimeout;
+    private final MetricSpill spill;
     private final MetricSender sender;
     private final Metrics metrics;
     private final Checkpoints checkpoints;
@@ -50,12 +60,22 @@ public final class TrialSession implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not clean up leftovers of interrupted checkpoint writes: {0}", e.getMessage());
         }
-        this.info = backend.start(spec, spec.checkpointStorage().config());
+        MetricSpill[] trialSpill = new MetricSpill[1];
+        this.info = backend.start(spec, spec.checkpointStorage().config(), trialKey -> {
+            trialSpill[0] = spill(options.spillDirectory(), trialKey);
+            LeftoverReports.deliver(trialSpill[0], backend);
+        });
+        if (trialSpill[0] == null) {
+            throw new IllegalStateException(backend.getClass().getName() + " did not name the trial before its run started");
+        }
+        this.spill = trialSpill[0];
+        this.closeTimeout = options.closeTimeout();
         this.heartbeat = new Heartbeat(backend, scheduler);
         heartbeat.start();
-        this.sender = new MetricSender(backend, options.metricQueueCapacity(), "determined-metrics-" + info.trialId());
-        this.metrics = new Metrics(sender);
-        this.checkpoints = new Checkpoints(spec.checkpointStorage(), backend, options.clock());
+        ReportQueue queue = new ReportQueue(spill, options.metricQueueCapacity());
+        this.sender = new MetricSender(backend, queue, scheduler, "determined-metrics-" + info.trialId());
+        this.metrics = new Metrics(sender, info);
+        this.checkpoints = new Checkpoints(spec.checkpointStorage(), backend, sender, queue, info, options.clock());
         if (options.shipLogs() && !info.local()) {
             this.logShipper = new LogShipper(backend, scheduler, options.clock(), options.logFlushInterval(),
                     options.logBatchLines());
@@ -65,6 +85,14 @@ public final class TrialSession implements AutoCloseable {
         } else {
             this.logShipper = null;
             this.logHandler = null;
+        }
+    }
+
+    private static MetricSpill spill(Path directory, String trialKey) {
+        try {
+            return MetricSpill.forTrial(directory, trialKey);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the spill file of trial " + trialKey + " in " + directory, e);
         }
     }
 
@@ -104,32 +132,35 @@ public final class TrialSession implements AutoCloseable {
         }
     }
 
-    /** Flushes the metrics, then marks the trial COMPLETED. */
+    /** Delivers the reports (within {@code det.close.timeout}), then marks the trial COMPLETED. */
     @Override
     public void close() {
         close(TrialState.COMPLETED, null);
     }
 
-    /** The work failed: flushes, ships the failure to the trial's log, marks the trial ERROR. */
+    /** The work failed: delivers, ships the failure to the trial's log, marks the trial ERROR. */
     public void close(Throwable failure) {
         close(TrialState.ERROR, failure);
     }
 
-    /** Ends this run in {@code state}, e.g. PAUSED when the work was stopped to be resumed. */
+    /**
+     * Ends this run in {@code state}, e.g. PAUSED when the work was stopped to be resumed. Waits
+     * at most {@code det.close.timeout} for the reports; what is left stays in the spill file for
+     * the next session of the trial. An unreachable master is logged, not thrown: the training's
+     * result is safe, and the trial is marked by whichever session reaches the master next.
+     *
+     * @throws DeterminedException when the master refused a report nobody saw refused yet, or
+     *                             refused the trial's new state
+     */
     public synchronized void close(TrialState state, Throwable failure) {
         if (closed) {
             return;
         }
         closed = true;
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
         heartbeat.close();
-        RuntimeException flushFailure = null;
-        try {
-            sender.flush();
-        } catch (RuntimeException e) {
-            flushFailure = e;
-        } finally {
-            sender.close();
-        }
+        long left = leaveUndelivered();
+        RuntimeException flushFailure = sender.failure();
         TrialState end = flushFailure != null && state == TrialState.COMPLETED ? TrialState.ERROR : state;
         if (failure != null && logShipper != null) {
             StringWriter trace = new StringWriter();
@@ -137,17 +168,29 @@ public final class TrialSession implements AutoCloseable {
             logShipper.append(trace.toString().stripTrailing());
             logShipper.append("Trial reached an ERROR state: " + failure.getMessage());
         }
+        boolean marked = false;
         try {
             backend.setState(end);
+            marked = true;
         } catch (RuntimeException e) {
-            if (flushFailure == null) {
+            if (e instanceof DeterminedException d && d.retryable()) {
+                LOG.log(Level.WARNING, "trial {0} was not marked {1}: the master is unreachable ({2})",
+                        new Object[] {info.trialId(), end.wireName(), e.getMessage()});
+            } else if (flushFailure == null) {
                 flushFailure = new DeterminedException("marking the trial " + end.wireName() + " failed: "
                         + e.getMessage(), e);
             }
         } finally {
+            if (left > 0) {
+                LOG.log(Level.WARNING, "trial {0} run {1} closed ({2}) with reports not delivered within det.close.timeout"
+                        + " ({3} s): {4}; they are kept in {5}, and the next session of this trial delivers them before"
+                        + " it starts its run", new Object[] {info.trialId(), info.trialRunId(),
+                            marked ? "marked " + end.wireName() : "not marked " + end.wireName(),
+                            String.valueOf(closeTimeout.toMillis() / 1000.0), leftTally(), spill.file()});
+            }
             if (logHandler != null) {
                 Logger.getLogger("").removeHandler(logHandler);
-                logShipper.close();
+                logShipper.close(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(5).toNanos())));
             }
             backend.close();
             if (ownScheduler != null) {
@@ -156,6 +199,25 @@ public final class TrialSession implements AutoCloseable {
         }
         if (flushFailure != null) {
             throw flushFailure;
+        }
+    }
+
+    /** Delivers what it can in time; returns how many reports are left in the spill. */
+    private long leaveUndelivered() {
+        try {
+            return sender.close(closeTimeout);
+        } catch (UncheckedIOException e) {
+            LOG.log(Level.SEVERE, "trial " + info.trialId() + ": undelivered reports could not be kept in " + spill.file()
+                    + " and are lost: " + e.getCause().getMessage(), e);
+            return 0;
+        }
+    }
+
+    private String leftTally() {
+        try {
+            return ReportTally.ofLines(MetricSpill.readAll(spill.file())).toString();
+        } catch (IOException e) {
+            return "(cannot read them back: " + e.getMessage() + ")";
         }
     }
 }

@@ -40,6 +40,14 @@ public final class PythonJson {
         return new PythonJson(-1, NonFinite.QUOTED).write(value);
     }
 
+    /**
+     * {@code json.dumps(value)} with bare {@code NaN} and {@code Infinity}: one line (no raw line
+     * break can occur, strings escape them), which {@link JsonParser} reads back to equal values.
+     */
+    public static String line(Object value) {
+        return new PythonJson(-1, NonFinite.BARE).write(value);
+    }
+
     /** {@code json.dump(value, f, indent=2)}: the bytes of Determined's {@code metadata.json}. */
     public static String indented(Object value) {
         return new PythonJson(2, NonFinite.BARE).write(value);

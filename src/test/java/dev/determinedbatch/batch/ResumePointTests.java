@@ -42,4 +42,29 @@ class ResumePointTests {
         assertThat(ResumePoint.candidates(null, master(A90))).singleElement()
                 .satisfies(p -> assertThat(p.source()).isEqualTo("the Determined master"));
     }
+
+    @Test
+    void aReferenceFurtherThanTheMastersLatestIsUsedAndSaidToBeUnreported() {
+        ResumePoint point = ResumePoint.candidates(B180, master(A90)).get(0);
+        assertThat(point.checkpoint()).isEqualTo(B180);
+        assertThat(point.unreported()).isTrue();
+        assertThat(point.reason()).contains("the master does not know that checkpoint: its report never reached it");
+    }
+
+    @Test
+    void aReferenceWhenTheMasterKnowsNoCheckpointIsSaidToBeUnreported() {
+        assertThat(ResumePoint.candidates(A90, master(null)).get(0).unreported()).isTrue();
+    }
+
+    @Test
+    void theMastersOwnLatestIsNeverUnreported() {
+        assertThat(ResumePoint.candidates(A90, master(B180)).get(0).unreported()).isFalse();
+        assertThat(ResumePoint.candidates(A90, master(A90)).get(0).unreported()).isFalse();
+    }
+
+    @Test
+    void localModeHasNoMasterToMiss() {
+        TrialInfo local = new TrialInfo(0, 0, 2, "local.t", null, null, 0, null, true);
+        assertThat(ResumePoint.candidates(A90, local).get(0).unreported()).isFalse();
+    }
 }

@@ -36,6 +36,8 @@ class GoldenScenarioTests {
 
     @TempDir
     Path checkpointDir;
+    @TempDir
+    Path spillDir;
     private StandInMaster master;
     private ManualScheduler time;
 
@@ -177,7 +179,7 @@ class GoldenScenarioTests {
     private SessionOptions options() {
         Credentials cached = Credentials.token("determined", master.issueToken("determined"));
         return SessionOptions.master(MasterSettings.of(master.url(), cached))
-                .withTime(time, time, duration -> { });
+                .withTime(time, time, duration -> { }).withSpillDirectory(spillDir);
     }
 
     private static Map<String, Object> metrics(Object... keysAndValues) {

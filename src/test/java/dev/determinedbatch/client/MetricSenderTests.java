@@ -5,77 +5,150 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.MetricReport;
+import dev.determinedbatch.client.core.Report;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MetricSenderTests {
 
+    /** A failure the sender takes for an outage. */
+    static final class Down extends DeterminedException {
+        Down() {
+            super("master unreachable (test)");
+        }
+
+        @Override
+        public boolean retryable() {
+            return true;
+        }
+    }
+
+    @TempDir
+    Path spillDir;
     private final RecordingBackend backend = new RecordingBackend();
+    private final ManualScheduler time = new ManualScheduler();
 
     @Test
-    void deliversEveryReportInOrder() {
-        try (MetricSender sender = new MetricSender(backend, 4, "test-sender")) {
-            for (int step = 1; step <= 50; step++) {
-                sender.report(new MetricReport("training", step, Map.of("loss", 1.0 / step), null));
-                if (step % 10 == 0) {
-                    sender.progress(step / 50.0);
-                }
+    void deliversEveryReportInOrder() throws IOException {
+        MetricSender sender = sender(4);
+        for (int step = 1; step <= 50; step++) {
+            sender.report(report(step));
+            if (step % 10 == 0) {
+                sender.report(new Report.Progress(2, step / 50.0));
             }
-            sender.flush();
         }
+        sender.flush();
+        assertThat(sender.close(Duration.ofSeconds(10))).isZero();
         assertThat(backend.reports).extracting(MetricReport::stepsCompleted)
-                .containsExactly(java.util.stream.LongStream.rangeClosed(1, 50).boxed().toArray(Long[]::new));
+                .containsExactly(LongStream.rangeClosed(1, 50).boxed().toArray(Long[]::new));
         assertThat(backend.calls).containsSubsequence("metrics training 10", "progress 0.2", "metrics training 11");
+        assertThat(spillFile()).doesNotExist();
     }
 
     @Test
-    void callerDoesNotWaitForTheNetworkUntilTheQueueIsFull() throws Exception {
+    void aFullQueueSpillsInsteadOfMakingTheCallerWait() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch inFlight = new CountDownLatch(1);
         backend.onReport = report -> {
             inFlight.countDown();
             await(release);
         };
-        try (MetricSender sender = new MetricSender(backend, 3, "test-sender")) {
-            sender.report(report(1));
-            assertThat(inFlight.await(10, TimeUnit.SECONDS)).isTrue();
-            // the first is held on the network; three more fit in the queue without blocking
-            sender.report(report(2));
-            sender.report(report(3));
-            sender.report(report(4));
-            Thread blocked = new Thread(() -> sender.report(report(5)));
-            blocked.start();
-            awaitState(blocked, Thread.State.WAITING);
-            assertThat(backend.reports).isEmpty();
-            release.countDown();
-            blocked.join(10_000);
-            sender.flush();
+        MetricSender sender = sender(3);
+        sender.report(report(1));
+        assertThat(inFlight.await(10, TimeUnit.SECONDS)).isTrue();
+        // the first is held on the network; three fit in memory, the rest go to the file at once
+        for (int step = 2; step <= 10; step++) {
+            sender.report(report(step));
         }
-        assertThat(backend.reports).hasSize(5);
+        assertThat(backend.reports).isEmpty();
+        assertThat(MetricSpill.readAll(spillFile())).hasSize(10); // the one in flight first, in case it fails
+        release.countDown();
+        sender.flush();
+        assertThat(backend.reports).extracting(MetricReport::stepsCompleted)
+                .containsExactly(LongStream.rangeClosed(1, 10).boxed().toArray(Long[]::new));
+        assertThat(spillFile()).doesNotExist();
+        assertThat(sender.close(Duration.ofSeconds(10))).isZero();
     }
 
     @Test
-    void aFailedSendReachesTheCallerOnItsNextReportAndNothingAfterIsLost() {
+    void aRefusalReachesTheCallerOnItsNextReportWithGroupAndStepAndNothingAfterIsLost() {
         backend.onReport = report -> {
             if (report.stepsCompleted() == 2) {
-                throw new DeterminedException("HTTP 500 from the master");
+                throw new DeterminedException("HTTP 400 from the master");
             }
         };
-        try (MetricSender sender = new MetricSender(backend, 10, "test-sender")) {
-            sender.report(report(1));
-            sender.report(report(2));
-            sender.report(report(3));
-            assertThatThrownBy(sender::flush).isInstanceOf(DeterminedException.class)
-                    .hasMessageContaining("an earlier metrics report failed").hasMessageContaining("HTTP 500");
-            sender.flush(); // reported once, then cleared
-        }
+        MetricSender sender = sender(10);
+        sender.report(report(1));
+        sender.report(report(2));
+        sender.report(report(3));
+        assertThatThrownBy(sender::flush).isInstanceOf(DeterminedException.class)
+                .hasMessageContaining("an earlier metrics report failed (training metrics at step 2 of run 1)")
+                .hasMessageContaining("HTTP 400");
+        sender.flush(); // reported once, then cleared
+        sender.close(Duration.ofSeconds(10));
         assertThat(backend.reports).extracting(MetricReport::stepsCompleted).containsExactly(1L, 3L);
     }
 
-    private static MetricReport report(long step) {
-        return new MetricReport("training", step, Map.of("loss", 0.5), null);
+    @Test
+    void duringAnOutageReportsWaitInTheSpillAndGoOutInOrderWhenTheRetryFallsDue() throws IOException {
+        backend.deliveryFailure = new Down();
+        MetricSender sender = sender(100);
+        for (int step = 1; step <= 5; step++) {
+            sender.report(report(step));
+        }
+        sender.flush(); // returns: the reports are kept, the master being unreachable
+        assertThat(MetricSpill.readAll(spillFile())).hasSize(5);
+        sender.report(report(6)); // straight to the file while the master is unreachable
+        assertThat(MetricSpill.readAll(spillFile())).hasSize(6);
+        assertThat(time.pending()).isEqualTo(1);
+
+        backend.deliveryFailure = null;
+        time.advance(MetricSender.FIRST_RETRY);
+        assertThat(sender.close(Duration.ofSeconds(10))).isZero();
+        assertThat(backend.reports).extracting(MetricReport::stepsCompleted).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        // the first was tried during the outage: its answer may have been lost, so it goes as a retry
+        assertThat(backend.deliveredAsRetry).extracting(r -> ((Report.Metrics) r).metrics().stepsCompleted())
+                .containsExactly(1L);
+        assertThat(spillFile()).doesNotExist();
+    }
+
+    @Test
+    void closeLeavesWhatItCannotDeliverInTheSpillInOrder() throws IOException {
+        backend.deliveryFailure = new Down();
+        MetricSender sender = sender(100);
+        for (int step = 1; step <= 3; step++) {
+            sender.report(report(step));
+        }
+        assertThat(sender.close(Duration.ZERO)).isEqualTo(3);
+        List<String> left = MetricSpill.readAll(spillFile());
+        assertThat(left).extracting(line -> ((Report.Metrics) ReportLines.read(line).report()).metrics().stepsCompleted())
+                .containsExactly(1L, 2L, 3L);
+        assertThatThrownBy(() -> sender.report(report(4))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    private MetricSender sender(int capacity) {
+        try {
+            return new MetricSender(backend, new ReportQueue(new MetricSpill(spillFile()), capacity), time, "test-sender");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private Path spillFile() {
+        return spillDir.resolve("trial.jsonl");
+    }
+
+    private static Report report(long step) {
+        return new Report.Metrics(2, 1, new MetricReport("training", step, Map.of("loss", 0.5), null));
     }
 
     private static void await(CountDownLatch latch) {
@@ -83,17 +156,6 @@ class MetricSenderTests {
             latch.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Polls a thread's state (no sleeping on time: yields until the state is reached). */
-    static void awaitState(Thread thread, Thread.State state) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (thread.getState() != state) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(thread.getName() + " never reached " + state + ", is " + thread.getState());
-            }
-            Thread.onSpinWait();
         }
     }
 }

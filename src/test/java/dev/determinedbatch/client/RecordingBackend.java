@@ -2,12 +2,11 @@ package dev.determinedbatch.client;
 
 import dev.determinedbatch.client.core.LogLine;
 import dev.determinedbatch.client.core.MetricReport;
+import dev.determinedbatch.client.core.Report;
 import dev.determinedbatch.client.core.TrialBackend;
 import dev.determinedbatch.client.core.TrialInfo;
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
-import dev.determinedbatch.storage.StoredCheckpoint;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,13 +19,19 @@ final class RecordingBackend implements TrialBackend {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<MetricReport> reports = new CopyOnWriteArrayList<>();
     final List<List<LogLine>> logBatches = new CopyOnWriteArrayList<>();
+    final List<Report> delivered = new CopyOnWriteArrayList<>();
+    /** The reports delivered with the flag that an earlier try may have landed. */
+    final List<Report> deliveredAsRetry = new CopyOnWriteArrayList<>();
     volatile Consumer<MetricReport> onReport = report -> { };
+    /** Thrown at every delivery while set, e.g. a retryable one for an outage. */
+    volatile RuntimeException deliveryFailure;
     volatile RuntimeException heartbeatFailure;
     volatile RuntimeException logFailure;
     final CountDownLatch started = new CountDownLatch(1);
 
     @Override
-    public TrialInfo start(TrialSpec spec, Map<String, Object> storageConfig) {
+    public TrialInfo start(TrialSpec spec, Map<String, Object> storageConfig, BeforeRun beforeRun) {
+        beforeRun.trialKnown("recording-trial-2");
         calls.add("start");
         started.countDown();
         return new TrialInfo(1, 2, 1, "1.t", "c", null, 0, null, false);
@@ -41,20 +46,24 @@ final class RecordingBackend implements TrialBackend {
     }
 
     @Override
-    public void reportMetrics(MetricReport report) {
-        onReport.accept(report);
-        reports.add(report);
-        calls.add("metrics " + report.group() + " " + report.stepsCompleted());
-    }
-
-    @Override
-    public void reportProgress(double progress) {
-        calls.add("progress " + progress);
-    }
-
-    @Override
-    public void reportCheckpoint(StoredCheckpoint checkpoint, Instant reportTime) {
-        calls.add("checkpoint " + checkpoint.uuid());
+    public void deliver(Report report, boolean retry) {
+        RuntimeException failure = deliveryFailure;
+        if (failure != null) {
+            throw failure;
+        }
+        if (report instanceof Report.Metrics m) {
+            onReport.accept(m.metrics());
+            reports.add(m.metrics());
+            calls.add("metrics " + m.metrics().group() + " " + m.metrics().stepsCompleted());
+        } else if (report instanceof Report.Progress p) {
+            calls.add("progress " + p.progress());
+        } else if (report instanceof Report.Checkpoint c) {
+            calls.add("checkpoint " + c.checkpoint().uuid());
+        }
+        delivered.add(report);
+        if (retry) {
+            deliveredAsRetry.add(report);
+        }
     }
 
     @Override

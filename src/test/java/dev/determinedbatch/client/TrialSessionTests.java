@@ -35,6 +35,8 @@ class TrialSessionTests {
 
     @TempDir
     Path checkpointDir;
+    @TempDir
+    Path spillDir;
     private StandInMaster master;
     private final ManualScheduler time = new ManualScheduler();
 
@@ -57,7 +59,7 @@ class TrialSessionTests {
         AtomicInteger waits = new AtomicInteger();
         SessionOptions options = SessionOptions.master(
                         MasterSettings.of("127.0.0.1:" + port, Credentials.password("determined", "")))
-                .withTime(time, time, duration -> waits.incrementAndGet());
+                .withTime(time, time, duration -> waits.incrementAndGet()).withSpillDirectory(spillDir);
 
         assertThatThrownBy(() -> TrialSession.init(spec("exp", "trial"), options))
                 .isInstanceOf(MasterUnreachableException.class)
@@ -71,7 +73,7 @@ class TrialSessionTests {
         master.addUser("ann", "right-password");
         SessionOptions options = SessionOptions.master(
                         MasterSettings.of(master.url(), Credentials.password("ann", "wrong-pass-123")))
-                .withTime(time, time, duration -> { });
+                .withTime(time, time, duration -> { }).withSpillDirectory(spillDir);
 
         assertThatThrownBy(() -> TrialSession.init(spec("exp", "trial"), options))
                 .isInstanceOf(MasterException.class)
@@ -190,7 +192,7 @@ class TrialSessionTests {
     void anExpiredTokenIsRenewedMidRun() throws IOException {
         master.addUser("determined", "pw");
         SessionOptions options = SessionOptions.master(MasterSettings.of(master.url(), Credentials.password("determined", "pw")))
-                .withTime(time, time, duration -> { });
+                .withTime(time, time, duration -> { }).withSpillDirectory(spillDir);
         TrialInfo info;
         try (TrialSession session = TrialSession.init(spec("exp", "trial"), options)) {
             info = session.info();
@@ -279,7 +281,7 @@ class TrialSessionTests {
 
     private SessionOptions options() {
         return SessionOptions.master(MasterSettings.of(master.url(), Credentials.password("determined", "")))
-                .withTime(time, time, duration -> { });
+                .withTime(time, time, duration -> { }).withSpillDirectory(spillDir);
     }
 
     static List<Path> filesUnder(Path root) throws IOException {

@@ -25,6 +25,8 @@ class SeedExampleTests {
 
     @TempDir
     Path checkpoints;
+    @TempDir
+    Path spill;
 
     @Test
     void theSecondRunResumesWhereTheFirstStopped() throws IOException {
@@ -54,7 +56,8 @@ class SeedExampleTests {
                 .externalTrialId(SeedExample.EXTERNAL_ID).build();
         ManualScheduler time = new ManualScheduler();
         SessionOptions options = SessionOptions.master(MasterSettings.of(master.url(),
-                Credentials.password("determined", ""))).withTime(time, time, duration -> { });
+                Credentials.password("determined", ""))).withTime(time, time, duration -> { })
+                .withSpillDirectory(spill);
         try (TrialSession session = TrialSession.init(spec, options)) {
             return SeedExample.train(session, 100, new Random(1));
         }

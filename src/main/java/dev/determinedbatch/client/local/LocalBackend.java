@@ -3,6 +3,7 @@ package dev.determinedbatch.client.local;
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.LogLine;
 import dev.determinedbatch.client.core.MetricReport;
+import dev.determinedbatch.client.core.Report;
 import dev.determinedbatch.client.core.TrialBackend;
 import dev.determinedbatch.client.core.TrialInfo;
 import dev.determinedbatch.client.core.TrialSpec;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,23 +53,30 @@ public final class LocalBackend implements TrialBackend {
     }
 
     @Override
-    public synchronized TrialInfo start(TrialSpec spec, Map<String, Object> storageConfig) {
+    public synchronized TrialInfo start(TrialSpec spec, Map<String, Object> storageConfig, BeforeRun beforeRun) {
         trialId = spec.externalTrialId() != null
                 ? spec.externalExperimentId() + "/" + spec.externalTrialId()
                 : "local-" + UUID.randomUUID();
         try {
             Files.createDirectories(metricsFile.getParent());
-            runId = 1 + previousRuns();
             out = Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new DeterminedException("cannot open the local metrics file " + metricsFile + ": " + e.getMessage(), e);
         }
+        try {
+            runId = previousRuns();
+        } catch (IOException e) {
+            throw new DeterminedException("cannot read the local metrics file " + metricsFile + ": " + e.getMessage(), e);
+        }
+        // what an earlier session left was made by the last run: its events carry that run's number
+        beforeRun.trialKnown("local-" + trialId.replaceAll("[^A-Za-z0-9._-]", "_"));
+        runId++;
         Optional<StoredCheckpoint> latest = latestCheckpoint(spec);
         TrialInfo info = new TrialInfo(0, 0, runId, "local." + trialId, null,
                 latest.map(StoredCheckpoint::uuid).orElse(null),
                 latest.map(StoredCheckpoint::stepsCompleted).orElse(0L), null, true);
-        append(event("start", "storage", storageConfig));
+        append(event(runId, "start", "storage", storageConfig));
         setState(TrialState.RUNNING);
         LOG.log(Level.INFO, "local trial {0} run {1} started (no Determined master configured); metrics go to {2};"
                 + " latest checkpoint: {3}", new Object[] {trialId, runId, metricsFile,
@@ -119,35 +126,35 @@ public final class LocalBackend implements TrialBackend {
     }
 
     @Override
-    public void reportMetrics(MetricReport report) {
-        append(event("metrics", "group", report.group(), "steps_completed", report.stepsCompleted(),
-                "metrics", report.avgMetrics(), "batch_metrics", report.batchMetrics()));
-        // every training step at INFO would drown the log; validation comes seldom
-        Level level = MetricReport.TRAINING.equals(report.group()) ? Level.FINE : Level.INFO;
-        LOG.log(level, "trial {0} {1} metrics at step {2}: {3}",
-                new Object[] {trialId, report.group(), report.stepsCompleted(), PythonJson.wire(report.avgMetrics())});
-    }
-
-    @Override
-    public void reportProgress(double progress) {
-        append(event("progress", "progress", progress));
-    }
-
-    @Override
-    public void reportCheckpoint(StoredCheckpoint checkpoint, Instant reportTime) {
-        append(event("checkpoint", "uuid", checkpoint.uuid(), "steps_completed", checkpoint.stepsCompleted()));
-        LOG.log(Level.INFO, "trial {0} checkpoint {1} at step {2}",
-                new Object[] {trialId, checkpoint.uuid(), checkpoint.stepsCompleted()});
+    public void deliver(Report report, boolean retry) {
+        if (report instanceof Report.Metrics m) {
+            MetricReport metrics = m.metrics();
+            append(event(m.trialRunId(), "metrics", "group", metrics.group(), "steps_completed", metrics.stepsCompleted(),
+                    "metrics", metrics.avgMetrics(), "batch_metrics", metrics.batchMetrics()));
+            // every training step at INFO would drown the log; validation comes seldom
+            Level level = MetricReport.TRAINING.equals(metrics.group()) ? Level.FINE : Level.INFO;
+            LOG.log(level, "trial {0} {1} metrics at step {2}: {3}", new Object[] {trialId, metrics.group(),
+                metrics.stepsCompleted(), PythonJson.wire(metrics.avgMetrics())});
+        } else if (report instanceof Report.Progress p) {
+            append(event(runId, "progress", "progress", p.progress()));
+        } else if (report instanceof Report.Checkpoint c) {
+            append(event(runId, "checkpoint", "uuid", c.checkpoint().uuid(),
+                    "steps_completed", c.checkpoint().stepsCompleted()));
+            LOG.log(Level.INFO, "trial {0} checkpoint {1} at step {2}",
+                    new Object[] {trialId, c.checkpoint().uuid(), c.checkpoint().stepsCompleted()});
+        } else {
+            throw new IllegalArgumentException("unknown report " + report);
+        }
     }
 
     @Override
     public void deleteCheckpoints(List<String> uuids) {
-        append(event("checkpoints_deleted", "uuids", uuids));
+        append(event(runId, "checkpoints_deleted", "uuids", uuids));
     }
 
     @Override
     public void setState(TrialState state) {
-        append(event("state", "state", state.wireName()));
+        append(event(runId, "state", "state", state.wireName()));
     }
 
     @Override
@@ -155,11 +162,11 @@ public final class LocalBackend implements TrialBackend {
         // the JVM's own log already holds them
     }
 
-    private Map<String, Object> event(String kind, Object... fields) {
+    private Map<String, Object> event(int run, String kind, Object... fields) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("time", clock.instant().toString());
         event.put("trial", trialId);
-        event.put("run", runId);
+        event.put("run", run);
         event.put("event", kind);
         for (int i = 0; i < fields.length; i += 2) {
             event.put((String) fields[i], fields[i + 1]);

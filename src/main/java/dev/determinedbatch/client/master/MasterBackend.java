@@ -1,14 +1,14 @@
 package dev.determinedbatch.client.master;
 
 import dev.determinedbatch.client.core.LogLine;
-import dev.determinedbatch.client.core.MetricReport;
+import dev.determinedbatch.client.core.Report;
+import dev.determinedbatch.client.core.RunSupersededException;
 import dev.determinedbatch.client.core.TrialBackend;
 import dev.determinedbatch.client.core.TrialInfo;
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
 import dev.determinedbatch.json.PythonJson;
 import dev.determinedbatch.storage.StoredCheckpoint;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  * A trial recorded by a Determined master, with the calls and bodies of Determined's
  * {@code core_v2} (see PROTOCOL.md). Reports are retried, and stay exact: when a retry is refused
  * because the master already holds what a try with a lost answer sent (a metric key at that step
- * and run, a checkpoint uuid), the report counts as delivered.
+ * and run, a checkpoint uuid), the report counts as delivered. Reports carry their own ids, so
+ * that a later session can deliver what an earlier run left, before its own run starts.
  */
 public final class MasterBackend implements TrialBackend {
 
@@ -39,7 +40,7 @@ public final class MasterBackend implements TrialBackend {
     }
 
     @Override
-    public TrialInfo start(TrialSpec spec, Map<String, Object> storageConfig) {
+    public TrialInfo start(TrialSpec spec, Map<String, Object> storageConfig, BeforeRun beforeRun) {
         master.authenticate();
         long experimentId = experiment(spec, storageConfig);
         Map<String, Object> created = trial(spec, experimentId);
@@ -48,6 +49,8 @@ public final class MasterBackend implements TrialBackend {
 
         Map<String, Object> info = master.call("GET /api/v1/master", MasterApi::masterInfo);
         String clusterId = info.get("clusterId") == null ? null : String.valueOf(info.get("clusterId"));
+        // trial ids are per master, and the cluster id names the master for good
+        beforeRun.trialKnown("master-" + (clusterId == null ? "unknown" : clusterId) + "-trial-" + trialId);
 
         Map<String, Object> start = object("trialId", trialId, "resume", true);
         Map<String, Object> started = master.call("POST /api/v1/trials/" + trialId + "/start",
@@ -98,35 +101,47 @@ public final class MasterBackend implements TrialBackend {
     }
 
     @Override
-    public void reportMetrics(MetricReport report) {
-        TrialInfo t = trial();
-        Map<String, Object> values = object("avgMetrics", report.avgMetrics(), "batchMetrics", report.batchMetrics());
-        Map<String, Object> metrics = object("metrics", values, "trialId", t.trialId(), "trialRunId", t.trialRunId(),
-                "reportTime", null, "stepsCompleted", report.stepsCompleted());
-        String body = PythonJson.wire(object("group", report.group(), "metrics", metrics));
-        master.callOnce("POST /api/v1/trials/" + t.trialId() + "/metrics (" + report.group() + ", step "
-                + report.stepsCompleted() + ")", api -> api.reportMetrics(t.trialId(), body),
-                MasterBackend::isMergeRefusal);
+    public void deliver(Report report, boolean retry) {
+        if (report instanceof Report.Metrics m) {
+            reportMetrics(m, retry);
+        } else if (report instanceof Report.Progress p) {
+            String body = PythonJson.wire(object("progress", p.progress(), "is_raw", true));
+            master.call("POST /api/v1/trials/" + p.trialId() + "/progress", api -> api.reportProgress(p.trialId(), body));
+        } else if (report instanceof Report.Checkpoint c) {
+            reportCheckpoint(c, retry);
+        } else {
+            throw new IllegalArgumentException("unknown report " + report);
+        }
     }
 
-    @Override
-    public void reportProgress(double progress) {
-        long id = trial().trialId();
-        String body = PythonJson.wire(object("progress", progress, "is_raw", true));
-        master.call("POST /api/v1/trials/" + id + "/progress", api -> api.reportProgress(id, body));
+    private void reportMetrics(Report.Metrics m, boolean retry) {
+        Map<String, Object> values = object("avgMetrics", m.metrics().avgMetrics(), "batchMetrics", m.metrics().batchMetrics());
+        Map<String, Object> metrics = object("metrics", values, "trialId", m.trialId(), "trialRunId", m.trialRunId(),
+                "reportTime", null, "stepsCompleted", m.metrics().stepsCompleted());
+        String body = PythonJson.wire(object("group", m.metrics().group(), "metrics", metrics));
+        String what = "POST /api/v1/trials/" + m.trialId() + "/metrics (" + m.metrics().group() + ", step "
+                + m.metrics().stepsCompleted() + ")";
+        try {
+            master.callOnce(what, api -> api.reportMetrics(m.trialId(), body), MasterBackend::isMergeRefusal, retry);
+        } catch (MasterException e) {
+            if (e.masterMessage().contains("invalid run id")) {
+                throw new RunSupersededException(m.describe() + " can no longer be delivered: the trial has a newer run ("
+                        + e.getMessage() + ")", e);
+            }
+            throw e;
+        }
     }
 
-    @Override
-    public void reportCheckpoint(StoredCheckpoint checkpoint, Instant reportTime) {
-        TrialInfo t = trial();
+    private void reportCheckpoint(Report.Checkpoint c, boolean retry) {
+        StoredCheckpoint checkpoint = c.checkpoint();
         Map<String, Object> resources = new LinkedHashMap<>();
         checkpoint.resources().forEach((path, size) -> resources.put(path, Long.toString(size)));
         Map<String, Object> body = object("metadata", checkpoint.metadata(), "resources", resources,
                 "state", "STATE_COMPLETED", "training", Map.of(), "uuid", checkpoint.uuid(), "allocationId", null,
-                "reportTime", ISO_MICROS.format(reportTime), "storageId", t.storageId(), "taskId", t.taskId());
+                "reportTime", ISO_MICROS.format(c.reportTime()), "storageId", c.storageId(), "taskId", c.taskId());
         String json = PythonJson.wire(body);
         master.callOnce("POST /api/v1/checkpoints (" + checkpoint.uuid() + ")",
-                api -> api.reportCheckpoint(json), refused -> masterHolds(checkpoint.uuid()));
+                api -> api.reportCheckpoint(json), refused -> masterHolds(checkpoint.uuid()), retry);
     }
 
     /**

@@ -70,7 +70,7 @@ public final class MasterConnection implements AutoCloseable {
      * @throws MasterUnreachableException when no answer came, naming the master's URL
      */
     public Map<String, Object> call(String what, Function<MasterApi, Response> call) {
-        return send(what, call, true, refused -> false);
+        return send(what, call, true, refused -> false, false);
     }
 
     /**
@@ -81,7 +81,17 @@ public final class MasterConnection implements AutoCloseable {
      */
     public Map<String, Object> callOnce(String what, Function<MasterApi, Response> call,
                                         Predicate<MasterException> alreadyApplied) {
-        return send(what, call, true, alreadyApplied);
+        return callOnce(what, call, alreadyApplied, false);
+    }
+
+    /**
+     * As {@link #callOnce(String, Function, Predicate)}, for a call an earlier {@code callOnce}
+     * may already have carried out ({@code earlierTryMayHaveLanded}): a report sent again after
+     * an outage, or one a process left behind. A refusal is then judged from the first try on.
+     */
+    public Map<String, Object> callOnce(String what, Function<MasterApi, Response> call,
+                                        Predicate<MasterException> alreadyApplied, boolean earlierTryMayHaveLanded) {
+        return send(what, call, true, alreadyApplied, earlierTryMayHaveLanded);
     }
 
     /** Logs in (or validates the given token) now, so that bad credentials fail at once. */
@@ -90,10 +100,10 @@ public final class MasterConnection implements AutoCloseable {
     }
 
     private Map<String, Object> send(String what, Function<MasterApi, Response> call, boolean authenticated,
-                                     Predicate<MasterException> alreadyApplied) {
+                                     Predicate<MasterException> alreadyApplied, boolean earlierTryMayHaveLanded) {
         int attempt = 0;
         boolean renewed = false;
-        boolean outcomeUnknown = false;
+        boolean outcomeUnknown = earlierTryMayHaveLanded;
         while (true) {
             String used = authenticated ? currentToken() : null;
             int status;
@@ -168,7 +178,7 @@ public final class MasterConnection implements AutoCloseable {
             String given = credentials.token().get();
             token = given;
             try {
-                send("GET /api/v1/me", MasterApi::me, false, refused -> false);
+                send("GET /api/v1/me", MasterApi::me, false, refused -> false, false);
                 return given;
             } catch (MasterException e) {
                 token = null;
@@ -190,7 +200,7 @@ public final class MasterConnection implements AutoCloseable {
         String body = PythonJson.wire(login);
         Map<String, Object> answer;
         try {
-            answer = send("POST /api/v1/auth/login", api -> api.login(body), false, refused -> false);
+            answer = send("POST /api/v1/auth/login", api -> api.login(body), false, refused -> false, false);
         } catch (MasterException e) {
             throw new MasterException("login of user '" + credentials.username() + "' at " + settings.url(),
                     e.status(), e.masterMessage());

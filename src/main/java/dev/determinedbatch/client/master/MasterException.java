@@ -21,4 +21,13 @@ public class MasterException extends DeterminedException {
     public String masterMessage() {
         return masterMessage;
     }
+
+    /**
+     * 401 (a token the renewal could not replace, e.g. a login answered 503), 408, 429 and 5xx
+     * can pass; every other status is the master's answer to this request and stays so.
+     */
+    @Override
+    public boolean retryable() {
+        return status == 401 || status == 408 || status == 429 || status >= 500;
+    }
 }

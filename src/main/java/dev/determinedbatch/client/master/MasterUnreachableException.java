@@ -9,6 +9,11 @@ public class MasterUnreachableException extends DeterminedException {
         super(call + " failed: cannot reach the Determined master at " + url + ": " + rootMessage(cause), cause);
     }
 
+    @Override
+    public boolean retryable() {
+        return true;
+    }
+
     private static String rootMessage(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {

@@ -80,7 +80,8 @@ class LocalModeTests {
     private TrialSession open(String experiment, String trial) throws IOException {
         TrialSpec spec = TrialSpec.builder(FileSystemStorages.open(dir.resolve("checkpoints").toString()))
                 .externalExperimentId(experiment).externalTrialId(trial).build();
-        return TrialSession.init(spec, SessionOptions.local(metricsFile()).withTime(time, time, d -> { }));
+        return TrialSession.init(spec, SessionOptions.local(metricsFile()).withTime(time, time, d -> { })
+                .withSpillDirectory(dir.resolve("spill")));
     }
 
     private Path metricsFile() {

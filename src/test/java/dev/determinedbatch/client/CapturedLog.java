@@ -1,0 +1,51 @@
+package dev.determinedbatch.client;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** The formatted records a logger publishes while open, for asserting what an operator reads. */
+final class CapturedLog extends Handler implements AutoCloseable {
+
+    private final Logger logger;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    private CapturedLog(Logger logger) {
+        this.logger = logger;
+        logger.addHandler(this);
+    }
+
+    static CapturedLog of(Class<?> source) {
+        return new CapturedLog(Logger.getLogger(source.getName()));
+    }
+
+    /** Lines at WARNING or above, formatted with their parameters. */
+    List<String> warnings() {
+        return lines.stream().filter(l -> l.startsWith("WARNING") || l.startsWith("SEVERE")).toList();
+    }
+
+    List<String> all() {
+        return List.copyOf(lines);
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+        String message = record.getMessage();
+        Object[] parameters = record.getParameters();
+        if (parameters != null && parameters.length > 0) {
+            message = java.text.MessageFormat.format(message, parameters);
+        }
+        lines.add(record.getLevel().getName() + " " + message);
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+        logger.removeHandler(this);
+    }
+}
