@@ -2,6 +2,7 @@ package dev.determinedbatch.recovery;
 
 import dev.determinedbatch.client.ExecutorScheduler;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -15,8 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.Config;
 
@@ -39,7 +38,13 @@ public class CrashRecoveryService {
 
     private Config config;
     private Clock clock;
-    private LeaseKeeper keeper;
+    private volatile LeaseKeeper keeper;
+    /**
+     * A field, because only fields and setters take {@code @Resource}; as a resource reference it
+     * also makes WildFly stop the data source after this application, so that the lease can be given up.
+     */
+    @Resource(lookup = DATA_SOURCE)
+    private DataSource dataSource;
 
     /** For the client proxy of CDI. */
     protected CrashRecoveryService() {
@@ -52,7 +57,7 @@ public class CrashRecoveryService {
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) @Initialized(ApplicationScoped.class)
-                 Object started) throws NamingException, SQLException {
+                 Object started) throws SQLException {
         Duration period = Duration.ofSeconds(config.getOptionalValue(LEASE_PERIOD, Long.class).orElse(10L));
         Duration timeout = config.getOptionalValue(LEASE_TIMEOUT, Long.class).map(Duration::ofSeconds)
                 .orElse(period.multipliedBy(3));
@@ -64,7 +69,6 @@ public class CrashRecoveryService {
         Instant now = clock.instant();
         ServerLease lease = new ServerLease(UUID.randomUUID().toString(), hostName(), ProcessHandle.current().pid(),
                 processes.scope(), now, now);
-        DataSource dataSource = InitialContext.doLookup(DATA_SOURCE);
         // clock tolerance: another server's clock may differ from the one that wrote a create time
         LeaseKeeper candidate = new LeaseKeeper(dataSource, lease, period,
                 new RecoveryPolicy(timeout, period, processes), clock, new ExecutorScheduler("determined-batch-lease"));
