@@ -61,8 +61,23 @@ public final class LeaseKeeper implements AutoCloseable {
         scheduleNext();
     }
 
-    /** Renews the lease, then recovers; runs every period on the scheduler's thread. */
+    /**
+     * Renews the lease, then recovers; runs every period on the scheduler's thread, and schedules
+     * the next run whatever happens, since a lease that silently stops beating is taken for a crash.
+     */
     void tick() {
+        try {
+            renew();
+            recover();
+        } catch (Error e) {
+            LOG.log(Level.SEVERE, "the lease of server " + lease.describe() + " cannot be renewed", e);
+            throw e;
+        } finally {
+            scheduleNext();
+        }
+    }
+
+    private void renew() {
         try {
             Instant now = clock.instant();
             if (!leases.renew(lease.serverId(), now)) {
@@ -75,8 +90,6 @@ public final class LeaseKeeper implements AutoCloseable {
             LOG.log(Level.WARNING, "cannot renew the lease of server " + lease.describe() + "; trying again in "
                     + period.toSeconds() + " s", e);
         }
-        recover();
-        scheduleNext();
     }
 
     /** Under the lock, so that a lease given up by {@link #close()} is not registered again. */
