@@ -51,11 +51,15 @@ public final class RecoveryTables {
         }
     }
 
-    /** Whether a table exists, as H2 (upper case) or PostgreSQL (lower case) folds unquoted names. */
+    /**
+     * Whether a table exists in the connection's schema (not in another one of the same database),
+     * as H2 (upper case) or PostgreSQL (lower case) folds unquoted names.
+     */
     static boolean exists(Connection connection, String table) throws SQLException {
         DatabaseMetaData metaData = connection.getMetaData();
+        String schema = connection.getSchema();
         for (String name : new String[] {table.toUpperCase(), table.toLowerCase()}) {
-            try (ResultSet tables = metaData.getTables(null, null, name, null)) {
+            try (ResultSet tables = metaData.getTables(null, schema, name, null)) {
                 if (tables.next()) {
                     return true;
                 }

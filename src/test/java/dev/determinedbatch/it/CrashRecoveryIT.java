@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.determinedbatch.standin.StandInMaster;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,8 @@ class CrashRecoveryIT {
                 assertThat((String) left.get("exitStatus"))
                         .startsWith("FAILED: recovered after crash of server ").endsWith(", pid " + killedPid + ")");
                 // the cause is the gone process, or the timeout if the new server took longer than that to start
-                assertThat(Files.readString(log).substring((int) logBefore))
+                byte[] written = Files.readAllBytes(log);
+                assertThat(new String(written, (int) logBefore, written.length - (int) logBefore, StandardCharsets.UTF_8))
                         .containsPattern("WARN.*recovered job execution " + execution + " \\(job train, instance \\d+\\),"
                                 + " left STARTED: .*server .* pid " + killedPid + "\\)");
 
