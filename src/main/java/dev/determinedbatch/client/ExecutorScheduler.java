@@ -7,14 +7,22 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-/** The real {@link Scheduler}: one daemon thread. */
-final class ExecutorScheduler implements Scheduler {
+/** The real {@link Scheduler}: one daemon thread, which never keeps the JVM from exiting. */
+public final class ExecutorScheduler implements Scheduler {
 
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread t = new Thread(task, "determined-scheduler");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService executor;
+
+    ExecutorScheduler() {
+        this("determined-scheduler");
+    }
+
+    public ExecutorScheduler(String threadName) {
+        executor = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     @Override
     public Cancellable schedule(Duration delay, Runnable task) {

@@ -80,8 +80,11 @@ class MetricSenderTests {
 
     @Test
     void aRefusalReachesTheCallerOnItsNextReportWithGroupAndStepAndNothingAfterIsLost() {
+        // the refusal waits until all three reports are made, so that it reaches flush, not report(3)
+        CountDownLatch allMade = new CountDownLatch(1);
         backend.onReport = report -> {
             if (report.stepsCompleted() == 2) {
+                await(allMade);
                 throw new DeterminedException("HTTP 400 from the master");
             }
         };
@@ -89,6 +92,7 @@ class MetricSenderTests {
         sender.report(report(1));
         sender.report(report(2));
         sender.report(report(3));
+        allMade.countDown();
         assertThatThrownBy(sender::flush).isInstanceOf(DeterminedException.class)
                 .hasMessageContaining("an earlier metrics report failed (training metrics at step 2 of run 1)")
                 .hasMessageContaining("HTTP 400");

@@ -1,6 +1,7 @@
 package dev.determinedbatch.it;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
@@ -12,8 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The application's bootable JAR as a child process on free loopback ports, for tests that stop
@@ -24,11 +27,13 @@ final class BootableJar implements AutoCloseable {
     private final Process process;
     private final int httpPort;
     private final Path log;
+    private final Path installDir;
 
-    private BootableJar(Process process, int httpPort, Path log) {
+    private BootableJar(Process process, int httpPort, Path log, Path installDir) {
         this.process = process;
         this.httpPort = httpPort;
         this.log = log;
+        this.installDir = installDir;
     }
 
     /** Starts the jar with the data directory and master given, and waits (bounded) until it serves. */
@@ -44,11 +49,12 @@ final class BootableJar implements AutoCloseable {
         if (master != null) {
             command.add("-Ddet.master=" + master);
         }
+        Path installDir = Files.createTempDirectory(dataDir.getParent(), "server-");
         command.addAll(List.of("-jar", Path.of("target", "determined-batch-bootable.jar").toAbsolutePath().toString(),
-                "--install-dir=" + Files.createTempDirectory(dataDir.getParent(), "server-")));
+                "--install-dir=" + installDir));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        BootableJar jar = new BootableJar(process, http, log);
+        BootableJar jar = new BootableJar(process, http, log, installDir);
         try {
             jar.awaitServing(Duration.ofSeconds(180));
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -56,6 +62,10 @@ final class BootableJar implements AutoCloseable {
             throw e;
         }
         return jar;
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     URL url() throws IOException {
@@ -95,10 +105,47 @@ final class BootableJar implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Kills the server as the shell's {@code kill -9} (SIGKILL: no shutdown hook, no graceful stop,
+     * which is what {@link Process#destroyForcibly()} sends on Linux) or {@code kill -15} (SIGTERM)
+     * does; the sign of {@code signal} is ignored. Bounded.
+     *
+     * @return the exit value: 137 after SIGKILL
+     */
+    int kill(int signal) throws InterruptedException {
+        switch (Math.abs(signal)) {
+            case 9 -> process.destroyForcibly();
+            case 15 -> process.destroy();
+            default -> throw new IllegalArgumentException("kill(" + signal + "): only 9 and 15 are supported");
+        }
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            throw new IllegalStateException("the server did not end within 60 s of signal " + signal + "; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    /** Ends the process if it still runs, and removes what a killed jar leaves: its unpacked server (130 MB). */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        if (!process.isAlive()) {
+            deleteTree(installDir);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // only disk space in target/ is at stake
         }
     }
 

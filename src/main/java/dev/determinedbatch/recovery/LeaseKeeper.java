@@ -1,0 +1,147 @@
+package dev.determinedbatch.recovery;
+
+import dev.determinedbatch.client.core.Scheduler;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * This server's lease, from registration to release: registers it and recovers what lost servers
+ * left before any job starts, then every period renews it and recovers again (so that a server
+ * that dies while others live is recovered by them, not only at the next start).
+ */
+public final class LeaseKeeper implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LeaseKeeper.class.getName());
+
+    private final DataSource dataSource;
+    private final LeaseStore leases;
+    private final ExecutionOwners owners;
+    private final RecoveryPolicy policy;
+    private final CrashRecovery recovery;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final Duration period;
+    private final ServerLease lease;
+    private Scheduler.Cancellable next;
+    private boolean closed;
+
+    /** @param lease this server's, as it is to be registered */
+    public LeaseKeeper(DataSource dataSource, ServerLease lease, Duration period, RecoveryPolicy policy,
+                       Clock clock, Scheduler scheduler) {
+        this.dataSource = dataSource;
+        this.leases = new LeaseStore(dataSource);
+        this.owners = new ExecutionOwners(dataSource);
+        this.policy = policy;
+        this.recovery = new CrashRecovery(policy, leases, new JobRepositoryRows(dataSource));
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.period = period;
+        this.lease = lease;
+    }
+
+    public String serverId() {
+        return lease.serverId();
+    }
+
+    /**
+     * Registers the lease (a failure is thrown: without a lease, other servers would recover this
+     * one's executions) and recovers once (a failure is logged: it is tried again every period).
+     */
+    public void start() throws SQLException {
+        RecoveryTables.create(dataSource);
+        leases.register(lease);
+        LOG.log(Level.INFO, "server {0} holds a lease in the job repository, renewed every {1} s, lost after {2} s",
+                new Object[] {lease.describe(), period.toSeconds(), policy.timeout().toSeconds()});
+        recover();
+        scheduleNext();
+    }
+
+    /**
+     * Renews the lease, then recovers; runs every period on the scheduler's thread, and schedules
+     * the next run whatever happens, since a lease that silently stops beating is taken for a crash.
+     */
+    void tick() {
+        try {
+            renew();
+            recover();
+        } catch (Error e) {
+            LOG.log(Level.SEVERE, "the lease of server " + lease.describe() + " cannot be renewed", e);
+            throw e;
+        } finally {
+            scheduleNext();
+        }
+    }
+
+    private void renew() {
+        try {
+            Instant now = clock.instant();
+            if (!leases.renew(lease.serverId(), now)) {
+                LOG.log(Level.SEVERE, "the lease of server {0} was gone (it was not renewed in time: a long pause,"
+                        + " or the database was out of reach); other servers may have recovered its executions;"
+                        + " registering it again", lease.describe());
+                registerAgain(now);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot renew the lease of server " + lease.describe() + "; trying again in "
+                    + period.toSeconds() + " s", e);
+        }
+    }
+
+    /** Under the lock, so that a lease given up by {@link #close()} is not registered again. */
+    private synchronized void registerAgain(Instant now) throws SQLException {
+        if (!closed) {
+            leases.register(lease.renewed(now));
+        }
+    }
+
+    private void recover() {
+        try {
+            recovery.run(lease.serverId(), clock.instant());
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "cannot recover executions of lost servers; trying again in "
+                    + period.toSeconds() + " s", e);
+        }
+    }
+
+    private synchronized void scheduleNext() {
+        if (!closed) {
+            next = scheduler.schedule(period, this::tick);
+        }
+    }
+
+    /** @throws IllegalStateException naming the live server that runs another execution of the instance */
+    public void claim(long instanceId, long executionId) throws SQLException {
+        owners.claim(instanceId, executionId, lease.serverId(), clock.instant(),
+                other -> policy.alive(other, lease.serverId(), clock.instant()));
+    }
+
+    public void release(long instanceId, long executionId) throws SQLException {
+        owners.release(instanceId, executionId);
+    }
+
+    /**
+     * Stops renewing and gives the lease up, so that whatever this server leaves unfinished is
+     * recovered by the next server at once rather than after the timeout.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            if (next != null) {
+                next.cancel();
+            }
+        }
+        scheduler.close();
+        try {
+            leases.remove(lease.serverId());
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot give up the lease of server " + lease.describe()
+                    + "; it expires by itself", e);
+        }
+    }
+}

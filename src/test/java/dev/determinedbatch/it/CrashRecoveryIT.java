@@ -1,0 +1,79 @@
+package dev.determinedbatch.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.determinedbatch.standin.StandInMaster;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server killed with {@code kill -9} while it trains leaves its execution STARTED in the job
+ * repository; the next server on the same data directory recovers it as FAILED before any job
+ * runs, and a restart resumes it to the weights of an uninterrupted run.
+ */
+class CrashRecoveryIT {
+
+    @Test
+    void aServerKilledMidTrainingLeavesAnExecutionTheNextServerRecoversAndRestarts() throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "crash-recovery-it")).toAbsolutePath();
+        Path dataDir = Files.createTempDirectory(work, "data-");
+        Path log = work.resolve(dataDir.getFileName() + ".log");
+        int standInPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            standInPort = socket.getLocalPort();
+        }
+        try (StandInMaster master = StandInMaster.start(standInPort)) {
+            String masterUrl = "http://127.0.0.1:" + standInPort;
+            long execution;
+            long killedPid;
+            try (BootableJar first = BootableJar.start(dataDir, masterUrl, log)) {
+                execution = new TrainingApi(first.url()).start("train", parameters("crashed")).executionId();
+                // kill once the first checkpoint is reported: mid-training, at no chosen step
+                master.awaitRequest(r -> r.method().equals("POST") && r.path().equals("/api/v1/checkpoints"),
+                        Duration.ofSeconds(120)).orElseThrow(() -> new AssertionError("no checkpoint reported"));
+                killedPid = first.pid();
+                assertThat(first.kill(-9)).as("exit value after SIGKILL").isEqualTo(137);
+            }
+            long logBefore = Files.size(log);
+            try (BootableJar second = BootableJar.start(dataDir, masterUrl, log)) {
+                TrainingApi api = new TrainingApi(second.url());
+                Map<String, Object> left = api.get("api/jobexecutions/" + execution).body();
+                assertThat(left).as("what the killed server left, after recovery").containsEntry("batchStatus", "FAILED");
+                assertThat((String) left.get("exitStatus"))
+                        .startsWith("FAILED: recovered after crash of server ").endsWith(", pid " + killedPid + ")");
+                // the cause is the gone process, or the timeout if the new server took longer than that to start
+                byte[] written = Files.readAllBytes(log);
+                assertThat(new String(written, (int) logBefore, written.length - (int) logBefore, StandardCharsets.UTF_8))
+                        .containsPattern("WARN.*recovered job execution " + execution + " \\(job train, instance \\d+\\),"
+                                + " left STARTED: .*server .* pid " + killedPid + "\\)");
+
+                TrainingApi.Answer restarted = api.post("api/jobexecutions/" + execution + "/restart", Map.of());
+                assertThat(restarted.status()).as(restarted.toString()).isEqualTo(200);
+                long resumed = restarted.executionId();
+                assertThat(api.awaitEnd(resumed)).containsEntry("batchStatus", "COMPLETED");
+
+                long reference = api.start("train", parameters("reference")).executionId();
+                assertThat(api.awaitEnd(reference)).containsEntry("batchStatus", "COMPLETED");
+                assertThat(api.training(resumed).get("modelSha256")).isNotNull()
+                        .isEqualTo(api.training(reference).get("modelSha256"));
+                second.stop();
+            }
+        }
+    }
+
+    private static Map<String, String> parameters(String name) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("epochs", "300");
+        parameters.put("checkpointEverySteps", "450");
+        parameters.put("seed", "23");
+        parameters.put("externalExperimentId", "crash-recovery");
+        parameters.put("externalTrialId", name + "-" + System.nanoTime());
+        return parameters;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.determinedbatch.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.determinedbatch.client.ManualScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A server's lease over its life, on a manual scheduler and clock: no sleeping. */
+class LeaseKeeperTests {
+
+    private static final Duration PERIOD = Duration.ofSeconds(10);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    /** Whole milliseconds: the lease table keeps epoch milliseconds. */
+    private final ManualScheduler time = new ManualScheduler(Instant.parse("2026-11-29T12:00:00Z"));
+    private final Instant start = time.instant();
+    private JBeretDatabase database;
+    private LeaseStore leases;
+
+    @BeforeEach
+    void createDatabase() throws Exception {
+        database = new JBeretDatabase();
+        leases = new LeaseStore(database.dataSource());
+    }
+
+    private LeaseKeeper keeper(String id) {
+        ServerLease lease = new ServerLease(id, "node", 42, null, time.instant(), time.instant());
+        return new LeaseKeeper(database.dataSource(), lease, PERIOD,
+                new RecoveryPolicy(TIMEOUT, PERIOD, LocalProcesses.unknown()), time, time);
+    }
+
+    @Test
+    void startingRegistersTheLeaseAndRecoversBeforeAnyJob() throws Exception {
+        long left = database.jobExecution(database.jobInstance("train"), start.minusSeconds(60), "STARTED");
+
+        keeper("s1").start();
+
+        assertThat(leases.leases()).containsOnlyKeys("s1");
+        assertThat(database.column("JOB_EXECUTION", "BATCHSTATUS", "JOBEXECUTIONID", left)).isEqualTo("FAILED");
+        assertThat(time.pending()).isEqualTo(1);
+    }
+
+    @Test
+    void theLeaseIsRenewedEveryPeriod() throws Exception {
+        keeper("s1").start();
+
+        time.advance(PERIOD.multipliedBy(3));
+
+        assertThat(leases.leases().get("s1").renewedAt()).isEqualTo(start.plus(PERIOD.multipliedBy(3)));
+        assertThat(time.pending()).isEqualTo(1);
+    }
+
+    @Test
+    void aLeaseRemovedByAnotherServerIsRegisteredAgain() throws Exception {
+        keeper("s1").start();
+        leases.remove("s1");
+
+        time.advance(PERIOD);
+
+        assertThat(leases.leases().get("s1").renewedAt()).isEqualTo(start.plus(PERIOD));
+    }
+
+    @Test
+    void aServerThatStopsRenewingIsRecoveredByAnotherOnceItsLeaseTimesOut() throws Exception {
+        LeaseKeeper crashed = keeper("crashed");
+        crashed.start();
+        long instance = database.jobInstance("train");
+        long execution = database.jobExecution(instance, time.instant(), "STARTED");
+        crashed.claim(instance, execution);
+        time.advance(PERIOD);
+        Instant lastRenewal = time.instant();
+        stopRenewingWithoutGivingUp(crashed);
+        LeaseKeeper survivor = keeper("survivor");
+        survivor.start();
+
+        time.advance(TIMEOUT.minus(PERIOD));
+        assertThat(database.column("JOB_EXECUTION", "BATCHSTATUS", "JOBEXECUTIONID", execution)).isEqualTo("STARTED");
+        time.advance(PERIOD);
+
+        assertThat(time.instant()).isEqualTo(lastRenewal.plus(TIMEOUT));
+        assertThat(database.column("JOB_EXECUTION", "BATCHSTATUS", "JOBEXECUTIONID", execution)).isEqualTo("FAILED");
+        assertThat(database.column("JOB_EXECUTION", "EXITSTATUS", "JOBEXECUTIONID", execution))
+                .isEqualTo("FAILED: recovered after crash of server crashed (node, pid 42)");
+    }
+
+    @Test
+    void aClaimOfAnInstanceThatALiveServerRunsIsRefused() throws Exception {
+        LeaseKeeper first = keeper("first");
+        first.start();
+        LeaseKeeper second = keeper("second");
+        second.start();
+        long instance = database.jobInstance("train");
+        first.claim(instance, 1);
+
+        assertThatThrownBy(() -> second.claim(instance, 2)).hasMessageContaining("server first (node, pid 42)");
+        first.release(instance, 1);
+        second.claim(instance, 2);
+    }
+
+    @Test
+    void closingGivesTheLeaseUpAndStopsRenewing() throws Exception {
+        LeaseKeeper keeper = keeper("s1");
+        keeper.start();
+
+        keeper.close();
+
+        assertThat(leases.leases()).isEmpty();
+        assertThat(time.pending()).isZero();
+        time.advance(PERIOD.multipliedBy(2));
+        assertThat(leases.leases()).isEmpty();
+    }
+
+    /** As a crash would: the scheduled renewal is dropped, the lease row stays. */
+    private void stopRenewingWithoutGivingUp(LeaseKeeper keeper) throws Exception {
+        ServerLease kept = leases.leases().get(keeper.serverId());
+        keeper.close();
+        leases.register(kept);
+    }
+}
