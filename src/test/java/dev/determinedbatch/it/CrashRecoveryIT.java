@@ -2,6 +2,7 @@ package dev.determinedbatch.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.determinedbatch.testsupport.BootableJar;
 import dev.determinedbatch.standin.StandInMaster;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;

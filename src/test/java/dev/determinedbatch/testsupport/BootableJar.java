@@ -1,4 +1,4 @@
-package dev.determinedbatch.it;
+package dev.determinedbatch.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,9 +20,10 @@ import java.util.stream.Stream;
 
 /**
  * The application's bootable JAR as a child process on free loopback ports, for tests that stop
- * or kill the server. Its output goes to a log file; {@link #close()} always ends the process.
+ * or kill the server and for benchmarks. Its output goes to a log file; {@link #close()} always
+ * ends the process and removes the server it unpacked.
  */
-final class BootableJar implements AutoCloseable {
+public final class BootableJar implements AutoCloseable {
 
     private final Process process;
     private final int httpPort;
@@ -36,8 +37,14 @@ final class BootableJar implements AutoCloseable {
         this.installDir = installDir;
     }
 
-    /** Starts the jar with the data directory and master given, and waits (bounded) until it serves. */
-    static BootableJar start(Path dataDir, String master, Path log) throws IOException, InterruptedException {
+    /** Starts the build's jar with the data directory and master given, and waits (bounded) until it serves. */
+    public static BootableJar start(Path dataDir, String master, Path log) throws IOException, InterruptedException {
+        return start(Path.of("target", "determined-batch-bootable.jar"), dataDir, master, log);
+    }
+
+    /** Starts {@code jar}; {@code master} may be null for local mode. */
+    public static BootableJar start(Path jar, Path dataDir, String master, Path log)
+            throws IOException, InterruptedException {
         int http = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -50,26 +57,44 @@ final class BootableJar implements AutoCloseable {
             command.add("-Ddet.master=" + master);
         }
         Path installDir = Files.createTempDirectory(dataDir.getParent(), "server-");
-        command.addAll(List.of("-jar", Path.of("target", "determined-batch-bootable.jar").toAbsolutePath().toString(),
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
                 "--install-dir=" + installDir));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        BootableJar jar = new BootableJar(process, http, log, installDir);
+        BootableJar server = new BootableJar(process, http, log, installDir);
         try {
-            jar.awaitServing(Duration.ofSeconds(180));
+            server.awaitServing(Duration.ofSeconds(180));
         } catch (IOException | RuntimeException | InterruptedException e) {
-            jar.close();
+            server.close();
             throw e;
         }
-        return jar;
+        return server;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    URL url() throws IOException {
-        return URI.create("http://127.0.0.1:" + httpPort + "/").toURL();
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + httpPort + "/");
+    }
+
+    public URL url() throws IOException {
+        return base().toURL();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** The last lines of the server's log, for a failure message. */
+    public String logTail(int lines) {
+        try (Stream<String> all = Files.lines(log, java.nio.charset.StandardCharsets.UTF_8)) {
+            List<String> kept = all.toList();
+            return String.join("\n", kept.subList(Math.max(0, kept.size() - lines), kept.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(the log " + log + " cannot be read: " + e.getMessage() + ")";
+        }
     }
 
     private void awaitServing(Duration timeout) throws IOException, InterruptedException {
@@ -96,7 +121,7 @@ final class BootableJar implements AutoCloseable {
     }
 
     /** A graceful stop (SIGTERM), as an operator's service manager does; bounded. */
-    int stop() throws InterruptedException {
+    public int stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -112,7 +137,7 @@ final class BootableJar implements AutoCloseable {
      *
      * @return the exit value: 137 after SIGKILL
      */
-    int kill(int signal) throws InterruptedException {
+    public int kill(int signal) throws InterruptedException {
         switch (Math.abs(signal)) {
             case 9 -> process.destroyForcibly();
             case 15 -> process.destroy();
