@@ -1,5 +1,6 @@
 package dev.determinedbatch.client;
 
+import dev.determinedbatch.storage.fs.Durable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -104,7 +105,7 @@ final class MetricSpill {
                 throw e;
             }
             if (created) {
-                forceDirectory(file.getParent());
+                Durable.forceDirectory(file.getParent());
             }
             return bytes.length;
         }
@@ -178,7 +179,7 @@ final class MetricSpill {
                 target.force(false);
             }
             Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            forceDirectory(file.getParent());
+            Durable.forceDirectory(file.getParent());
             size -= from;
         }
         readCursor = 0;
@@ -195,7 +196,7 @@ final class MetricSpill {
         Files.deleteIfExists(next);
         long written = appendTo(next, lines);
         Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory(file.getParent());
+        Durable.forceDirectory(file.getParent());
         size = written;
         readCursor = 0;
     }
@@ -227,18 +228,5 @@ final class MetricSpill {
                     + " stopped while appending it", new Object[] {text.length() - start, file});
         }
         return lines;
-    }
-
-    /** Forces a directory's entries to disk, where the platform can open a directory at all. */
-    private static void forceDirectory(Path dir) throws IOException {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(dir, StandardOpenOption.READ);
-        } catch (IOException | UnsupportedOperationException cannotOpenDirectories) {
-            return;
-        }
-        try (channel) {
-            channel.force(true);
-        }
     }
 }

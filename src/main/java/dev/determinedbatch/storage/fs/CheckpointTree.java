@@ -115,7 +115,7 @@ final class CheckpointTree {
         resources.put(CheckpointMetadata.FILE_NAME, writeDurably(root.resolve(CheckpointMetadata.FILE_NAME), metadataJson));
         // a directory is durable once its entries are: children first
         for (int i = directories.size() - 1; i >= 0; i--) {
-            forceDirectory(directories.get(i));
+            Durable.forceDirectory(directories.get(i));
         }
         return new Sealed(resources, new CheckpointManifest(checksums));
     }
@@ -139,22 +139,6 @@ final class CheckpointTree {
             channel.force(true);
         }
         return bytes.length;
-    }
-
-    /**
-     * Forces a directory's entries to disk. Some platforms (Windows) cannot open a directory;
-     * there the rename is as durable as the platform makes it, and nothing more can be done.
-     */
-    static void forceDirectory(Path dir) throws IOException {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(dir, StandardOpenOption.READ);
-        } catch (IOException | UnsupportedOperationException cannotOpenDirectories) {
-            return;
-        }
-        try (channel) {
-            channel.force(true);
-        }
     }
 
     /**

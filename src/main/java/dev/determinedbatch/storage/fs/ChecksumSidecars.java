@@ -73,8 +73,8 @@ final class ChecksumSidecars {
             }
             channel.force(true);
         }
-        CheckpointTree.forceDirectory(directory);
-        CheckpointTree.forceDirectory(base);
+        Durable.forceDirectory(directory);
+        Durable.forceDirectory(base);
     }
 
     /** Removes a manifest; one that is not there is fine. */

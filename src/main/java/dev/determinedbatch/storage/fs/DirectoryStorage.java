@@ -170,7 +170,7 @@ public final class DirectoryStorage implements CheckpointStorage {
      */
     private void publish(Path target) throws IOException {
         try {
-            CheckpointTree.forceDirectory(base);
+            Durable.forceDirectory(base);
         } catch (IOException | RuntimeException failure) {
             CheckpointTree.deleteAfter(failure, target);
             throw failure;
@@ -239,7 +239,7 @@ public final class DirectoryStorage implements CheckpointStorage {
         } catch (NoSuchFileException deletedMeanwhile) {
             return;
         }
-        CheckpointTree.forceDirectory(base);
+        Durable.forceDirectory(base);
         CheckpointTree.delete(aside);
         sidecars.delete(uuid);
     }

@@ -1,0 +1,30 @@
+package dev.determinedbatch.storage.fs;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** Making what was written survive a crash: shared by checkpoint storage and the metrics spill. */
+public final class Durable {
+
+    private Durable() {
+    }
+
+    /**
+     * Forces a directory's entries (a new file, a rename) to disk. Some platforms (Windows) cannot
+     * open a directory; there the entry is as durable as the platform makes it, and nothing more
+     * can be done.
+     */
+    public static void forceDirectory(Path dir) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (IOException | UnsupportedOperationException cannotOpenDirectories) {
+            return;
+        }
+        try (channel) {
+            channel.force(true);
+        }
+    }
+}
