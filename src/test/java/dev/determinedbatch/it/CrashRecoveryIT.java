@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -54,27 +53,14 @@ class CrashRecoveryIT {
                         .containsPattern("WARN.*recovered job execution " + execution + " \\(job train, instance \\d+\\),"
                                 + " left STARTED: .*server .* pid " + killedPid + "\\)");
 
-                TrainingApi.Answer restarted = api.post("api/jobexecutions/" + execution + "/restart", Map.of());
-                assertThat(restarted.status()).as(restarted.toString()).isEqualTo(200);
-                long resumed = restarted.executionId();
-                assertThat(api.awaitEnd(resumed)).containsEntry("batchStatus", "COMPLETED");
-
-                long reference = api.start("train", parameters("reference")).executionId();
-                assertThat(api.awaitEnd(reference)).containsEntry("batchStatus", "COMPLETED");
-                assertThat(api.training(resumed).get("modelSha256")).isNotNull()
-                        .isEqualTo(api.training(reference).get("modelSha256"));
+                long resumed = api.restart(execution, "after kill -9");
+                api.assertCompletesWithTheWeightsOfAnUninterruptedRun(resumed, parameters("reference"), "after kill -9");
                 second.stop();
             }
         }
     }
 
-    private static Map<String, String> parameters(String name) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("epochs", "300");
-        parameters.put("checkpointEverySteps", "450");
-        parameters.put("seed", "23");
-        parameters.put("externalExperimentId", "crash-recovery");
-        parameters.put("externalTrialId", name + "-" + System.nanoTime());
-        return parameters;
+    private static Map<String, String> parameters(String trial) {
+        return TrainingApi.longRun("crash-recovery", trial, 300, 23);
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -70,16 +69,9 @@ class RepeatedKillsHarness {
                     assertThat((String) left.get("exitStatus")).as(context)
                             .startsWith("FAILED: recovered after crash of server ").endsWith(", pid " + pid + ")");
                     master.clearRequests();
-                    TrainingApi.Answer restarted = api.post("api/jobexecutions/" + execution + "/restart", Map.of());
-                    assertThat(restarted.status()).as(context + ": " + restarted).isEqualTo(200);
-                    execution = restarted.executionId();
+                    execution = api.restart(execution, context);
                 }
-                assertThat(api.awaitEnd(execution)).as(context).containsEntry("batchStatus", "COMPLETED");
-
-                long reference = api.start("train", parameters("reference")).executionId();
-                assertThat(api.awaitEnd(reference)).as(context).containsEntry("batchStatus", "COMPLETED");
-                assertThat(api.training(execution).get("modelSha256")).as(context).isNotNull()
-                        .isEqualTo(api.training(reference).get("modelSha256"));
+                api.assertCompletesWithTheWeightsOfAnUninterruptedRun(execution, parameters("reference"), context);
                 server.stop();
             } finally {
                 server.close();
@@ -96,13 +88,7 @@ class RepeatedKillsHarness {
         }
     }
 
-    private static Map<String, String> parameters(String name) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("epochs", "600");
-        parameters.put("checkpointEverySteps", "450");
-        parameters.put("seed", "31");
-        parameters.put("externalExperimentId", "kill-test");
-        parameters.put("externalTrialId", name + "-" + System.nanoTime());
-        return parameters;
+    private static Map<String, String> parameters(String trial) {
+        return TrainingApi.longRun("kill-test", trial, 600, 31);
     }
 }

@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -45,27 +44,15 @@ class ServerRestartIT {
                 Map<String, Object> left = api.get("api/jobexecutions/" + execution).body();
                 assertThat(left.get("batchStatus")).as("what the stopped server left").isIn("STOPPED", "FAILED");
 
-                TrainingApi.Answer restarted = api.post("api/jobexecutions/" + execution + "/restart", Map.of());
-                assertThat(restarted.status()).as(restarted.toString()).isEqualTo(200);
-                long resumed = restarted.executionId();
-                assertThat(api.awaitEnd(resumed)).containsEntry("batchStatus", "COMPLETED");
-
-                long reference = api.start("train", parameters("reference")).executionId();
-                assertThat(api.awaitEnd(reference)).containsEntry("batchStatus", "COMPLETED");
-                assertThat(api.training(resumed).get("modelSha256")).isNotNull()
-                        .isEqualTo(api.training(reference).get("modelSha256"));
+                long resumed = api.restart(execution, "after the server stopped");
+                api.assertCompletesWithTheWeightsOfAnUninterruptedRun(resumed, parameters("reference"),
+                        "after the server stopped");
                 second.stop();
             }
         }
     }
 
-    private static Map<String, String> parameters(String name) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("epochs", "200");
-        parameters.put("checkpointEverySteps", "450");
-        parameters.put("seed", "11");
-        parameters.put("externalExperimentId", "server-restart");
-        parameters.put("externalTrialId", name + "-" + System.nanoTime());
-        return parameters;
+    private static Map<String, String> parameters(String trial) {
+        return TrainingApi.longRun("server-restart", trial, 200, 11);
     }
 }

@@ -74,6 +74,41 @@ final class TrainingApi {
         }
     }
 
+    /** Restarts an execution over HTTP (no parameter overrides); returns the new execution's id. */
+    long restart(long executionId, String context) throws IOException, InterruptedException {
+        Answer restarted = post("api/jobexecutions/" + executionId + "/restart", Map.of());
+        if (restarted.status() != 200) {
+            throw new AssertionError(context + ": restart of " + executionId + " answered " + restarted);
+        }
+        return restarted.executionId();
+    }
+
+    /**
+     * Waits for {@code executionId} to complete, runs the job uninterrupted with {@code reference}
+     * parameters (same training, another trial), and asserts both end with the same weights.
+     */
+    void assertCompletesWithTheWeightsOfAnUninterruptedRun(long executionId, Map<String, String> reference,
+                                                          String context) throws IOException, InterruptedException {
+        org.assertj.core.api.Assertions.assertThat(awaitEnd(executionId)).as(context)
+                .containsEntry("batchStatus", "COMPLETED");
+        long uninterrupted = start("train", reference).executionId();
+        org.assertj.core.api.Assertions.assertThat(awaitEnd(uninterrupted)).as(context)
+                .containsEntry("batchStatus", "COMPLETED");
+        org.assertj.core.api.Assertions.assertThat(training(executionId).get("modelSha256")).as(context).isNotNull()
+                .isEqualTo(training(uninterrupted).get("modelSha256"));
+    }
+
+    /** Job parameters of a long run: many epochs, a checkpoint every 450 steps, a fresh trial id. */
+    static Map<String, String> longRun(String experiment, String trial, int epochs, long seed) {
+        Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        parameters.put("epochs", String.valueOf(epochs));
+        parameters.put("checkpointEverySteps", "450");
+        parameters.put("seed", String.valueOf(seed));
+        parameters.put("externalExperimentId", experiment);
+        parameters.put("externalTrialId", trial + "-" + System.nanoTime());
+        return parameters;
+    }
+
     Map<String, Object> training(long executionId) throws IOException, InterruptedException {
         Answer answer = get("api/training/" + executionId);
         if (answer.status() != 200) {
