@@ -1,11 +1,13 @@
 package dev.determinedbatch.batch;
 
+import dev.determinedbatch.batch.support.CheckpointWritePause;
 import dev.determinedbatch.batch.support.JobRecord;
 import dev.determinedbatch.batch.support.TrainingJobParameters;
 import dev.determinedbatch.client.SessionOptions;
 import dev.determinedbatch.client.TrialSession;
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.storage.CheckpointStorage;
+import dev.determinedbatch.storage.fs.DirectoryStorage;
 import dev.determinedbatch.storage.fs.FileSystemStorages;
 import dev.determinedbatch.training.DigitsDataset;
 import jakarta.batch.operations.JobOperator;
@@ -13,6 +15,8 @@ import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.JobInstance;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +25,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -34,6 +41,8 @@ public class TrainingEnvironment {
 
     /** Where the job repository, local checkpoints, local metrics and the metrics spill live by default. */
     public static final String DATA_DIR = "determined.batch.data.dir";
+
+    private static final Logger LOG = Logger.getLogger(TrainingEnvironment.class.getName());
 
     private Config config;
 
@@ -99,11 +108,31 @@ public class TrainingEnvironment {
     public CheckpointStorage storage(TrainingJobParameters parameters) throws IOException {
         String location = parameters.checkpointStorage() != null ? parameters.checkpointStorage()
                 : defaultStorageLocation();
+        DirectoryStorage.Options options = DirectoryStorage.Options.defaults();
+        Optional<CheckpointWritePause> pause = checkpointWritePause();
+        if (pause.isPresent()) {
+            options = options.withObserver(pause.get());
+        }
         try {
-            return FileSystemStorages.open(location);
+            return FileSystemStorages.open(location, options);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("job parameter 'checkpointStorage' (or det.checkpoint.storage): "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** The test-only pause in checkpoint writes, when {@value CheckpointWritePause#CONFIG_KEY} is set. */
+    private Optional<CheckpointWritePause> checkpointWritePause() throws IOException {
+        return CheckpointWritePause.configured(config.getOptionalValue(CheckpointWritePause.CONFIG_KEY, String.class));
+    }
+
+    /** A server that may hold checkpoint writes says so loudly, once, when it starts. */
+    void warnOfTestPause(@Observes @Initialized(ApplicationScoped.class) Object started) throws IOException {
+        Optional<CheckpointWritePause> pause = checkpointWritePause();
+        if (pause.isPresent()) {
+            LOG.log(Level.WARNING, "{0} is set: checkpoint writes pause when a file in {1} asks them to. This is for"
+                    + " tests only; never set it in production", new Object[] {CheckpointWritePause.CONFIG_KEY,
+                        pause.get().directory()});
         }
     }
 

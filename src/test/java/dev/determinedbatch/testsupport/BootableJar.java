@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -45,6 +46,17 @@ public final class BootableJar implements AutoCloseable {
     /** Starts {@code jar}; {@code master} may be null for local mode. */
     public static BootableJar start(Path jar, Path dataDir, String master, Path log)
             throws IOException, InterruptedException {
+        return start(jar, dataDir, master, log, Map.of());
+    }
+
+    /** Starts the build's jar with further system properties for the server (e.g. a test-only switch). */
+    public static BootableJar start(Path dataDir, String master, Path log, Map<String, String> properties)
+            throws IOException, InterruptedException {
+        return start(Path.of("target", "determined-batch-bootable.jar"), dataDir, master, log, properties);
+    }
+
+    private static BootableJar start(Path jar, Path dataDir, String master, Path log, Map<String, String> properties)
+            throws IOException, InterruptedException {
         int http = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -56,6 +68,7 @@ public final class BootableJar implements AutoCloseable {
         if (master != null) {
             command.add("-Ddet.master=" + master);
         }
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         Path installDir = Files.createTempDirectory(dataDir.getParent(), "server-");
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
                 "--install-dir=" + installDir));

@@ -9,6 +9,7 @@ import dev.determinedbatch.storage.CheckpointUuid;
 import dev.determinedbatch.storage.CheckpointVerifier;
 import dev.determinedbatch.storage.CheckpointWriter;
 import dev.determinedbatch.storage.StorageSpec;
+import dev.determinedbatch.storage.StoreObserver;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import dev.determinedbatch.storage.Verification;
 
@@ -59,8 +60,10 @@ public final class DirectoryStorage implements CheckpointStorage {
      * @param staleAfter age past which a leftover of another host, or a checksum manifest with
      *                   neither checkpoint nor writer, counts as abandoned
      * @param hostname   this host, as written into staging names
+     * @param observer   told of each phase of a store; {@link StoreObserver#NONE} but in tests
      */
-    public record Options(Supplier<UUID> uuids, Clock clock, Duration staleAfter, String hostname) {
+    public record Options(Supplier<UUID> uuids, Clock clock, Duration staleAfter, String hostname,
+                          StoreObserver observer) {
 
         public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(24);
 
@@ -68,9 +71,14 @@ public final class DirectoryStorage implements CheckpointStorage {
             Objects.requireNonNull(uuids, "uuids");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(hostname, "hostname");
+            Objects.requireNonNull(observer, "observer");
             if (staleAfter.isNegative()) {
                 throw new IllegalArgumentException("staleAfter must not be negative, got " + staleAfter);
             }
+        }
+
+        public Options(Supplier<UUID> uuids, Clock clock, Duration staleAfter, String hostname) {
+            this(uuids, clock, staleAfter, hostname, StoreObserver.NONE);
         }
 
         public static Options defaults() {
@@ -79,19 +87,23 @@ public final class DirectoryStorage implements CheckpointStorage {
         }
 
         public Options withUuids(Supplier<UUID> uuids) {
-            return new Options(uuids, clock, staleAfter, hostname);
+            return new Options(uuids, clock, staleAfter, hostname, observer);
         }
 
         public Options withClock(Clock clock) {
-            return new Options(uuids, clock, staleAfter, hostname);
+            return new Options(uuids, clock, staleAfter, hostname, observer);
         }
 
         public Options withStaleAfter(Duration staleAfter) {
-            return new Options(uuids, clock, staleAfter, hostname);
+            return new Options(uuids, clock, staleAfter, hostname, observer);
         }
 
         public Options withHostname(String hostname) {
-            return new Options(uuids, clock, staleAfter, hostname);
+            return new Options(uuids, clock, staleAfter, hostname, observer);
+        }
+
+        public Options withObserver(StoreObserver observer) {
+            return new Options(uuids, clock, staleAfter, hostname, observer);
         }
     }
 
@@ -100,6 +112,7 @@ public final class DirectoryStorage implements CheckpointStorage {
     private final Supplier<UUID> uuids;
     private final StagingArea staging;
     private final ChecksumSidecars sidecars;
+    private final StoreObserver observer;
 
     /** Storage in {@code base}, created when missing. */
     public DirectoryStorage(Path base) throws IOException {
@@ -118,6 +131,7 @@ public final class DirectoryStorage implements CheckpointStorage {
         this.staging = new StagingArea(base, options.hostname(), ProcessHandle.current().pid(),
                 options.clock(), options.staleAfter());
         this.sidecars = new ChecksumSidecars(base, staging, options.clock(), options.staleAfter());
+        this.observer = options.observer();
     }
 
     /** The directory that holds one sub-directory per checkpoint. */
@@ -144,15 +158,17 @@ public final class DirectoryStorage implements CheckpointStorage {
         boolean renamed = false;
         try {
             files.write(dir);
+            observer.reached(uuid, StoreObserver.Phase.FILES_STAGED);
             CheckpointTree.Sealed sealed = CheckpointTree.seal(dir, metadataJson);
             StoredCheckpoint stored = new StoredCheckpoint(uuid,
                     CheckpointMetadata.parse(metadataJson, dir.resolve(CheckpointMetadata.FILE_NAME).toString()),
                     sealed.resources());
             // durable before the rename: a published checkpoint always has its manifest
             sidecars.write(uuid, sealed.manifest());
+            observer.reached(uuid, StoreObserver.Phase.MANIFEST_WRITTEN);
             Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
             renamed = true;
-            publish(target);
+            publish(uuid, target);
             return stored;
         } catch (Throwable failure) {
             // ours, unless our checkpoint is in place and could not be taken back (then it needs it)
@@ -165,12 +181,14 @@ public final class DirectoryStorage implements CheckpointStorage {
     }
 
     /**
-     * The rename is durable once the base directory's entries are; undone if that fails, so a
-     * caller that sees the failure never has a checkpoint it did not get a uuid for.
+     * The rename is durable once the base directory's entries are; undone if that (or the
+     * observer) fails, so a caller that sees the failure never has a checkpoint it did not get a
+     * uuid for.
      */
-    private void publish(Path target) throws IOException {
+    private void publish(String uuid, Path target) throws IOException {
         try {
             Durable.forceDirectory(base);
+            observer.reached(uuid, StoreObserver.Phase.PUBLISHED);
         } catch (IOException | RuntimeException failure) {
             CheckpointTree.deleteAfter(failure, target);
             throw failure;

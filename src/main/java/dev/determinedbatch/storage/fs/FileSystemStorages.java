@@ -18,7 +18,12 @@ public final class FileSystemStorages {
      * @throws IOException              when the checkpoint directory cannot be created or written
      */
     public static CheckpointStorage open(Object configured) throws IOException {
-        return open(StorageSpec.parse(configured), DirectoryStorage.Options.defaults());
+        return open(configured, DirectoryStorage.Options.defaults());
+    }
+
+    /** {@link #open(Object)} with options other than the defaults. */
+    public static CheckpointStorage open(Object configured, DirectoryStorage.Options options) throws IOException {
+        return open(StorageSpec.parse(configured), options);
     }
 
     public static CheckpointStorage open(StorageSpec spec, DirectoryStorage.Options options) throws IOException {
