@@ -47,7 +47,7 @@ class TrainingJobIT {
 
     @BeforeAll
     static void startMaster() {
-        master = StandInMaster.start(Integer.getInteger("it.standin.port"));
+        master = ItMaster.start();
     }
 
     @AfterAll
