@@ -7,6 +7,7 @@ import dev.determinedbatch.standin.MetricReport;
 import dev.determinedbatch.standin.RecordedRequest;
 import dev.determinedbatch.standin.StandInMaster;
 import dev.determinedbatch.testsupport.BootableJar;
+import dev.determinedbatch.testsupport.TestApiUsers;
 import dev.determinedbatch.standin.Trial;
 import dev.determinedbatch.training.DigitsDataset;
 import dev.determinedbatch.training.StepResult;
@@ -234,6 +235,7 @@ public final class TrainingJobBenchmark {
         long wallStart = System.nanoTime();
         HttpResponse<String> started = http.send(HttpRequest.newBuilder(server.base().resolve("api/jobs/train/start"))
                 .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .header("Authorization", TestApiUsers.OPERATOR.basicAuthorization())
                 .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(PythonJson.wire(jobParameters)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (started.statusCode() != 201) {
@@ -245,6 +247,7 @@ public final class TrainingJobBenchmark {
         Map<String, Object> entity;
         while (true) {
             entity = JsonParser.parseObject(http.send(HttpRequest.newBuilder(execution).timeout(Duration.ofSeconds(60))
+                    .header("Authorization", TestApiUsers.OPERATOR.basicAuthorization())
                     .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString()).body());
             String status = String.valueOf(entity.get("batchStatus"));
             // JBeret answers exit status COMPLETED until afterJob sets the job's own

@@ -3,6 +3,7 @@ package dev.determinedbatch.client;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
@@ -10,15 +11,25 @@ import java.util.logging.Logger;
 final class CapturedLog extends Handler implements AutoCloseable {
 
     private final Logger logger;
+    private final Level levelBefore;
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
-    private CapturedLog(Logger logger) {
+    private CapturedLog(Logger logger, Level level) {
         this.logger = logger;
+        this.levelBefore = logger.getLevel();
+        if (level != null) {
+            logger.setLevel(level);
+        }
         logger.addHandler(this);
     }
 
     static CapturedLog of(Class<?> source) {
-        return new CapturedLog(Logger.getLogger(source.getName()));
+        return new CapturedLog(Logger.getLogger(source.getName()), null);
+    }
+
+    /** Every record of the project's loggers, FINEST included. */
+    static CapturedLog everything() {
+        return new CapturedLog(Logger.getLogger("dev.determinedbatch"), Level.ALL);
     }
 
     /** Lines at WARNING or above, formatted with their parameters. */
@@ -47,5 +58,6 @@ final class CapturedLog extends Handler implements AutoCloseable {
     @Override
     public void close() {
         logger.removeHandler(this);
+        logger.setLevel(levelBefore);
     }
 }

@@ -12,6 +12,7 @@ import dev.determinedbatch.client.master.MasterSettings;
 import dev.determinedbatch.client.master.MasterUnreachableException;
 import dev.determinedbatch.standin.RecordedRequest;
 import dev.determinedbatch.standin.StandInMaster;
+import dev.determinedbatch.standin.Users;
 import dev.determinedbatch.storage.CheckpointNotFoundException;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import dev.determinedbatch.storage.fs.FileSystemStorages;
@@ -189,18 +190,27 @@ class TrialSessionTests {
     }
 
     @Test
-    void anExpiredTokenIsRenewedMidRun() throws IOException {
-        master.addUser("determined", "pw");
-        SessionOptions options = SessionOptions.master(MasterSettings.of(master.url(), Credentials.password("determined", "pw")))
+    void anExpiredTokenIsRenewedMidRunAndNoLogLineShowsThePasswordOrATokenOrTheHash() throws IOException {
+        String password = "Renew-s3cret-pw";
+        master.addUser("determined", password);
+        SessionOptions options = SessionOptions.master(MasterSettings.of(master.url(), Credentials.password("determined", password)))
                 .withTime(time, time, duration -> { }).withSpillDirectory(spillDir);
         TrialInfo info;
-        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options)) {
+        try (CapturedLog log = CapturedLog.everything();
+             TrialSession session = TrialSession.init(spec("exp", "trial"), options)) {
             info = session.info();
             session.metrics().reportTrainingMetrics(1, Map.of("loss", 0.5));
             session.metrics().flush();
             master.faults().expireTokens();
             session.metrics().reportTrainingMetrics(2, Map.of("loss", 0.25));
             session.metrics().flush();
+            assertThat(log.all()).anyMatch(line -> line.contains("authenticating again"));
+            List<String> tokens = master.requests().stream().map(r -> r.header("Authorization"))
+                    .filter(a -> a != null && a.startsWith("Bearer ")).map(a -> a.substring("Bearer ".length())).toList();
+            assertThat(tokens).isNotEmpty();
+            for (String secret : Stream.concat(Stream.of(password, Users.clientHash(password)), tokens.stream()).toList()) {
+                assertThat(log.all()).noneMatch(line -> line.contains(secret));
+            }
         }
         assertThat(master.state().metrics(info.trialId())).hasSize(2);
         assertThat(master.requests()).filteredOn(r -> r.path().equals("/api/v1/auth/login")).hasSize(2);

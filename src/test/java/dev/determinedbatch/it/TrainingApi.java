@@ -2,6 +2,8 @@ package dev.determinedbatch.it;
 
 import dev.determinedbatch.json.JsonParser;
 import dev.determinedbatch.json.PythonJson;
+import dev.determinedbatch.testsupport.ApiUser;
+import dev.determinedbatch.testsupport.TestApiUsers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -13,11 +15,14 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 
-/** The job-control API as a test drives it: JSON over HTTP, with bounded waits for an execution's end. */
+/**
+ * The job-control API as a test drives it: JSON over HTTP as one user (the test operator unless
+ * told otherwise), with bounded waits for an execution's end.
+ */
 final class TrainingApi {
 
-    /** An answer: its status and JSON body. */
-    record Answer(int status, Map<String, Object> body) {
+    /** An answer: its status, its JSON object body (empty when the body is none), and the body as sent. */
+    record Answer(int status, Map<String, Object> body, String text) {
         long executionId() {
             return ((Number) body.get("executionId")).longValue();
         }
@@ -26,29 +31,41 @@ final class TrainingApi {
     private static final Set<String> ENDED = Set.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED");
 
     private final URI base;
+    private final ApiUser user;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
+    /** As the test operator, who may do everything. */
     TrainingApi(URL base) {
+        this(base, TestApiUsers.OPERATOR);
+    }
+
+    /** As {@code user}; null sends no credentials. */
+    TrainingApi(URL base, ApiUser user) {
         this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
+        this.user = user;
     }
 
     Answer post(String path, Map<String, ?> body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(PythonJson.wire(body))).build();
-        return send(request);
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(PythonJson.wire(body))));
     }
 
     Answer get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
-                .header("Accept", "application/json").GET().build());
+        return send(request(path).GET());
     }
 
-    private Answer send(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        String text = response.body();
-        Map<String, Object> body = text == null || text.isBlank() ? Map.of() : JsonParser.parseObject(text);
-        return new Answer(response.statusCode(), body);
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/json");
+        return user == null ? request : request.header("Authorization", user.basicAuthorization());
+    }
+
+    private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        String text = response.body() == null ? "" : response.body();
+        // the server's own 401/403 pages are HTML, not JSON
+        boolean object = text.stripLeading().startsWith("{");
+        return new Answer(response.statusCode(), object ? JsonParser.parseObject(text) : Map.of(), text);
     }
 
     Answer start(String job, Map<String, ?> parameters) throws IOException, InterruptedException {

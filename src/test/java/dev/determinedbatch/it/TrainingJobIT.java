@@ -6,7 +6,6 @@ import dev.determinedbatch.standin.Checkpoint;
 import dev.determinedbatch.standin.MetricReport;
 import dev.determinedbatch.standin.StandInMaster;
 import dev.determinedbatch.standin.Trial;
-import java.io.File;
 import java.net.URL;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +15,6 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,15 +36,12 @@ class TrainingJobIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return ShrinkWrap.create(ZipImporter.class, "determined-batch.war")
-                .importFrom(new File("target/determined-batch.war")).as(WebArchive.class)
-                .addClass(TrainingHooks.class)
-                .addAsResource("it/train-hooked.xml", "META-INF/batch-jobs/train-hooked.xml");
+        return HookedTrainingWar.create();
     }
 
     @BeforeAll
     static void startMaster() {
-        master = StandInMaster.start(Integer.getInteger("it.standin.port"));
+        master = ItMaster.start();
     }
 
     @AfterAll
@@ -242,24 +236,8 @@ class TrainingJobIT {
         return (String) api.training(id).get("modelSha256");
     }
 
-    /**
-     * The trial once the master has seen it reach {@code state}. JBeret shows an execution ended
-     * before its job listener has closed the trial, which flushes the metrics first: only the
-     * trial's state tells that everything has arrived.
-     */
     private static Trial awaitTrial(Map<String, String> parameters, String state) throws InterruptedException {
-        String external = parameters.get("externalTrialId");
-        master.awaitRequest(r -> master.state().trials().stream()
-                        .anyMatch(t -> external.equals(t.externalTrialId()) && state.equals(t.state())),
-                java.time.Duration.ofSeconds(60))
-                .orElseThrow(() -> new AssertionError("trial " + external + " never reached " + state));
-        return trial(parameters);
-    }
-
-    private static Trial trial(Map<String, String> parameters) {
-        return master.state().trials().stream()
-                .filter(t -> parameters.get("externalTrialId").equals(t.externalTrialId()))
-                .findFirst().orElseThrow(() -> new AssertionError("no trial " + parameters.get("externalTrialId")));
+        return ItMaster.awaitTrial(master, parameters.get("externalTrialId"), state);
     }
 
     private static Map<String, String> parameters(String name) {

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * The application's bootable JAR as a child process on free loopback ports, for tests that stop
- * or kill the server and for benchmarks. Its output goes to a log file; {@link #close()} always
+ * or kill the server and for benchmarks, with the API users of {@link TestApiUsers}. Its output
+ * goes to a log file; {@link #close()} always
  * ends the process and removes the server it unpacked.
  */
 public final class BootableJar implements AutoCloseable {
@@ -65,6 +66,7 @@ public final class BootableJar implements AutoCloseable {
                 "-Djboss.http.port=" + http, "-Djboss.https.port=" + freePort(),
                 "-Djboss.management.http.port=" + freePort(), "-Djboss.management.https.port=" + freePort(),
                 "-Ddetermined.batch.data.dir=" + dataDir));
+        command.addAll(TestApiUsers.serverArguments());
         if (master != null) {
             command.add("-Ddet.master=" + master);
         }
@@ -114,6 +116,7 @@ public final class BootableJar implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(timeout);
         HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/jobs"))
+                .header("Authorization", TestApiUsers.VIEWER.basicAuthorization())
                 .timeout(Duration.ofSeconds(5)).GET().build();
         while (true) {
             if (!process.isAlive()) {
