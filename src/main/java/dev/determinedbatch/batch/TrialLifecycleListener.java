@@ -2,12 +2,13 @@ package dev.determinedbatch.batch;
 
 import dev.determinedbatch.batch.support.ActiveTraining;
 import dev.determinedbatch.batch.support.JobRecord;
+import dev.determinedbatch.batch.support.TrainingData;
 import dev.determinedbatch.batch.support.TrainingJobParameters;
 import dev.determinedbatch.batch.support.TrialRegistry;
+import dev.determinedbatch.client.SessionOptions;
 import dev.determinedbatch.client.TrialSession;
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
-import dev.determinedbatch.training.DigitsDataset;
 import jakarta.batch.api.listener.JobListener;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.context.JobContext;
@@ -57,7 +58,9 @@ public class TrialLifecycleListener implements JobListener {
     private void open() throws IOException {
         JobRecord record = new JobRecord(job.getJobName(), job.getInstanceId(), job.getExecutionId());
         TrainingJobParameters parameters = environment.parameters(record);
-        DigitsDataset.Split data = environment.dataset(parameters).split();
+        TrainingData data = environment.dataset(parameters);
+        // configuration first: a malformed det.master must fail before the storage directory is made
+        SessionOptions options = environment.sessionOptions();
         TrialSpec spec = TrialSpec.builder(environment.storage(parameters))
                 .externalExperimentId(parameters.trial().externalExperimentId())
                 .externalTrialId(parameters.trial().externalTrialId())
@@ -68,7 +71,7 @@ public class TrialLifecycleListener implements JobListener {
                 .build();
         registry.claim(parameters.trial(), record.executionId());
         try {
-            TrialSession session = environment.openSession(spec);
+            TrialSession session = TrialSession.init(spec, options);
             ActiveTraining training = new ActiveTraining(parameters, record, session, data);
             job.setTransientUserData(training);
             registry.attach(record.executionId(), training);

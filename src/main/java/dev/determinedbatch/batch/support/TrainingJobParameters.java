@@ -14,6 +14,7 @@ import org.eclipse.microprofile.config.Config;
  *
  * @param checkpointStorage where checkpoints go; null for the configured default
  * @param dataset           path of a digits CSV (gzip); null for the bundled copy
+ * @param datasetSkipLimit  how many malformed dataset rows may be skipped; 0 refuses any
  */
 public record TrainingJobParameters(
         TrainingParameters training,
@@ -22,16 +23,20 @@ public record TrainingJobParameters(
         long checkpointEverySeconds,
         int reportEverySteps,
         String checkpointStorage,
-        String dataset) {
+        String dataset,
+        int datasetSkipLimit) {
 
     public static final String CONFIG_PREFIX = "training.";
     /** Every job parameter this job reads; each also a MicroProfile Config key {@code training.<name>}. */
     public static final java.util.List<String> NAMES = java.util.List.of("seed", "epochs", "batchSize",
             "learningRate", "momentum", "hiddenUnits", "checkpointEverySteps", "checkpointEverySeconds",
-            "reportEverySteps", "externalExperimentId", "externalTrialId", "checkpointStorage", "dataset");
+            "reportEverySteps", "externalExperimentId", "externalTrialId", "checkpointStorage", "dataset",
+            "datasetSkipLimit");
     public static final long DEFAULT_CHECKPOINT_EVERY_STEPS = 90;
     public static final long DEFAULT_CHECKPOINT_EVERY_SECONDS = 300;
     public static final int DEFAULT_REPORT_EVERY_STEPS = 10;
+    /** Strict by default: bad data is a mistake to see, not to train around. */
+    public static final int DEFAULT_DATASET_SKIP_LIMIT = 0;
 
     public TrainingJobParameters {
         if (checkpointEverySteps < 0) {
@@ -45,6 +50,10 @@ public record TrainingJobParameters(
         if (reportEverySteps < 1) {
             throw new IllegalArgumentException("job parameter 'reportEverySteps' must be at least 1, got "
                     + reportEverySteps);
+        }
+        if (datasetSkipLimit < 0) {
+            throw new IllegalArgumentException("job parameter 'datasetSkipLimit' must not be negative, got "
+                    + datasetSkipLimit);
         }
     }
 
@@ -68,7 +77,8 @@ public record TrainingJobParameters(
                 source.longValue("checkpointEverySeconds", DEFAULT_CHECKPOINT_EVERY_SECONDS),
                 source.intValue("reportEverySteps", DEFAULT_REPORT_EVERY_STEPS),
                 source.text("checkpointStorage").orElse(null),
-                source.text("dataset").orElse(null));
+                source.text("dataset").orElse(null),
+                source.intValue("datasetSkipLimit", DEFAULT_DATASET_SKIP_LIMIT));
     }
 
     /** The trial's hyperparameters as Determined shows them: the job's training parameters. */
