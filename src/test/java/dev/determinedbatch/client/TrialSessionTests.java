@@ -69,6 +69,31 @@ class TrialSessionTests {
     }
 
     @Test
+    void aMalformedMasterUrlInTheConfigIsNamedAndNothingIsWrittenOrSent() throws IOException {
+        String hostPort = master.url().replaceFirst("^http://", "");
+        Map<String, String> cases = Map.of(
+                "ftp://" + hostPort, "det.master (DET_MASTER): the Determined master address 'ftp://" + hostPort
+                        + "' must use http or https, not 'ftp'",
+                "http://ann:s3cret@" + hostPort, "det.master (DET_MASTER): the Determined master address must not"
+                        + " carry credentials; use DET_USER and DET_PASS",
+                "http://ann:s3cret@" + hostPort + "/a b", "det.master (DET_MASTER): the Determined master address"
+                        + " 'http://***@" + hostPort + "/a b' is not a URL: Illegal character in path");
+        for (Map.Entry<String, String> bad : cases.entrySet()) {
+            org.eclipse.microprofile.config.Config config = new io.smallrye.config.SmallRyeConfigBuilder()
+                    .withSources(new io.smallrye.config.PropertiesConfigSource(Map.of("det.master", bad.getKey(),
+                            "det.metrics.spill-dir", spillDir.toString(),
+                            "det.local.metrics-file", spillDir.resolve("metrics.jsonl").toString()), "test", 500))
+                    .build();
+            assertThatThrownBy(() -> TrialSession.init(spec("exp", "trial"), SessionOptions.fromConfig(config)))
+                    .as(bad.getKey()).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(bad.getValue()).hasMessageNotContaining("s3cret");
+        }
+        assertThat(master.requests()).isEmpty();
+        assertThat(filesUnder(spillDir)).isEmpty();
+        assertThat(filesUnder(checkpointDir)).isEmpty();
+    }
+
+    @Test
     void aWrongPasswordIsRefusedWithoutShowingIt() throws IOException {
         master.addUser("ann", "right-password");
         SessionOptions options = SessionOptions.master(

@@ -61,13 +61,19 @@ public record TrainingJobParameters(
     public static TrainingJobParameters parse(Properties job, Config config, String jobName, long jobInstanceId) {
         Source source = new Source(job, config);
         TrainingParameters defaults = TrainingParameters.defaults();
-        TrainingParameters training = new TrainingParameters(
-                source.longValue("seed", defaults.seed()),
-                source.intValue("epochs", defaults.epochs()),
-                source.intValue("batchSize", defaults.batchSize()),
-                source.floatValue("learningRate", defaults.learningRate()),
-                source.floatValue("momentum", defaults.momentum()),
-                source.intValue("hiddenUnits", defaults.hiddenUnits()));
+        TrainingParameters training;
+        try {
+            training = new TrainingParameters(
+                    source.longValue("seed", defaults.seed()),
+                    source.intValue("epochs", defaults.epochs()),
+                    source.intValue("batchSize", defaults.batchSize()),
+                    source.floatValue("learningRate", defaults.learningRate()),
+                    source.floatValue("momentum", defaults.momentum()),
+                    source.intValue("hiddenUnits", defaults.hiddenUnits()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().startsWith("job parameter") ? e.getMessage()
+                    : "bad job parameter: " + e.getMessage(), e);
+        }
         TrialIdentity fallback = TrialIdentity.defaultFor(jobName, jobInstanceId);
         TrialIdentity trial = new TrialIdentity(
                 source.text("externalExperimentId").orElse(fallback.externalExperimentId()),
@@ -105,22 +111,29 @@ public record TrainingJobParameters(
         }
 
         long longValue(String name, long fallback) {
-            return text(name).map(v -> parse(name, v, Long::parseLong, "an integer")).orElse(fallback);
+            return text(name).map(v -> parse(source(name), v, Long::parseLong, "an integer")).orElse(fallback);
         }
 
         int intValue(String name, int fallback) {
-            return text(name).map(v -> parse(name, v, Integer::parseInt, "an integer")).orElse(fallback);
+            return text(name).map(v -> parse(source(name), v, Integer::parseInt, "an integer")).orElse(fallback);
         }
 
         float floatValue(String name, float fallback) {
-            return text(name).map(v -> parse(name, v, Float::parseFloat, "a number")).orElse(fallback);
+            return text(name).map(v -> parse(source(name), v, Float::parseFloat, "a number")).orElse(fallback);
         }
 
-        private static <T> T parse(String name, String value, java.util.function.Function<String, T> parser, String kind) {
+        /** Where the value of {@code name} came from, for a message: the job parameter or the config key. */
+        private String source(String name) {
+            String value = job == null ? null : job.getProperty(name);
+            return value == null || value.isBlank() ? "config key '" + CONFIG_PREFIX + name + "' (default of job parameter '"
+                    + name + "')" : "job parameter '" + name + "'";
+        }
+
+        private static <T> T parse(String source, String value, java.util.function.Function<String, T> parser, String kind) {
             try {
                 return parser.apply(value);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("job parameter '" + name + "' must be " + kind + ", got '" + value + "'");
+                throw new IllegalArgumentException(source + " must be " + kind + ", got '" + value + "'");
             }
         }
     }
