@@ -48,7 +48,7 @@ public class TrialLifecycleListener implements JobListener {
             open();
         } catch (IOException | RuntimeException e) {
             // the reason shows in the execution's exit status (REST API, jboss-cli), not only in the log
-            job.setExitStatus("FAILED: " + e.getMessage());
+            job.setExitStatus(FailedExitStatus.of(e));
             LOG.log(Level.SEVERE, "job " + job.getJobName() + " execution " + job.getExecutionId()
                     + " cannot start: " + e.getMessage());
             throw e;
@@ -96,6 +96,9 @@ public class TrialLifecycleListener implements JobListener {
                 Throwable failure = training.failure() != null ? training.failure()
                         : new IllegalStateException("job " + job.getJobName() + " execution " + job.getExecutionId() + " failed");
                 training.session().close(failure);
+                if (training.failure() != null) {
+                    job.setExitStatus(FailedExitStatus.of(training.failure()));
+                }
             } else {
                 training.session().close();
                 job.setExitStatus(summary("COMPLETED", training));

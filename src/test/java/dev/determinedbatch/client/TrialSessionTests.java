@@ -170,6 +170,38 @@ class TrialSessionTests {
     }
 
     @Test
+    void nonFiniteAndHugeMetricValuesTravelAsDeterminedEncodesThemInValidJson() throws IOException {
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        values.put("nan", Double.NaN);
+        values.put("inf", Double.POSITIVE_INFINITY);
+        values.put("ninf", Double.NEGATIVE_INFINITY);
+        values.put("huge", 1e308);
+        values.put("max", Double.MAX_VALUE);
+        values.put("tiny", Double.MIN_VALUE);
+        TrialInfo info;
+        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options())) {
+            info = session.info();
+            session.metrics().reportTrainingMetrics(3, values, List.of(Map.of("loss", Double.NaN)));
+            session.metrics().flush();
+        }
+        RecordedRequest post = master.requests().stream().filter(r -> r.path().endsWith("/metrics")).findFirst()
+                .orElseThrow();
+        assertThat(post.status()).isEqualTo(200);
+        assertThat(post.body()).contains("\"nan\": \"NaN\"", "\"inf\": \"Infinity\"", "\"ninf\": \"-Infinity\"",
+                "\"huge\": 1e+308", "\"max\": 1.7976931348623157e+308", "\"tiny\": 5e-324");
+        // strict JSON: a reader that refuses bare NaN and Infinity reads it
+        try (jakarta.json.JsonReader strict = jakarta.json.Json.createReader(new java.io.StringReader(post.body()))) {
+            assertThat(strict.readObject()).isNotEmpty();
+        }
+        assertThat(master.state().metrics(info.trialId())).singleElement().satisfies(m -> {
+            assertThat(m.avgMetrics()).containsEntry("nan", "NaN").containsEntry("inf", "Infinity")
+                    .containsEntry("ninf", "-Infinity").containsEntry("huge", 1e308)
+                    .containsEntry("max", Double.MAX_VALUE).containsEntry("tiny", Double.MIN_VALUE);
+            assertThat(m.batchMetrics()).containsExactly(Map.of("loss", "NaN"));
+        });
+    }
+
+    @Test
     void aRetriedMetricPostWhoseAnswerWasLostIsNotStoredTwice() throws IOException {
         // the master stores the report, but a proxy answers 504: the client retries
         master.faults().loseAnswers(1, "POST", ".*/metrics", 504);
