@@ -1,11 +1,11 @@
 package dev.determinedbatch.batch;
 
 import dev.determinedbatch.batch.support.JobRecord;
+import dev.determinedbatch.batch.support.TrainingData;
 import dev.determinedbatch.batch.support.TrainingJobParameters;
 import dev.determinedbatch.client.SessionOptions;
 import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.fs.FileSystemStorages;
-import dev.determinedbatch.batch.support.TrainingData;
 import dev.determinedbatch.training.DigitsDataset;
 import dev.determinedbatch.training.MalformedDatasetException;
 import dev.determinedbatch.training.SkippedRow;
@@ -84,7 +84,8 @@ public class TrainingEnvironment {
      *                                  and the first of them)
      */
     public TrainingData dataset(TrainingJobParameters parameters) throws IOException {
-        String name = parameters.dataset() == null ? "the bundled digits" : Path.of(parameters.dataset()).toAbsolutePath().toString();
+        String name = parameters.dataset() == null ? "the bundled digits"
+                : Path.of(parameters.dataset()).toAbsolutePath().toString();
         DigitsDataset.Loaded loaded;
         try (InputStream in = parameters.dataset() == null ? DigitsDataset.bundledStream()
                 : Files.newInputStream(Path.of(parameters.dataset()))) {
@@ -93,8 +94,8 @@ public class TrainingEnvironment {
             throw new IllegalArgumentException("job parameter 'dataset': no file " + name);
         } catch (MalformedDatasetException e) {
             throw new IllegalArgumentException("job parameter 'dataset': " + name + " has " + e.malformedRows()
-                    + " malformed rows, more than job parameter 'datasetSkipLimit' allows (" + e.skipLimit() + "); the first: "
-                    + SkippedRow.listed(e.firstMalformed()), e);
+                    + " malformed rows, more than job parameter 'datasetSkipLimit' allows (" + e.skipLimit()
+                    + "); the first: " + SkippedRow.listed(e.firstMalformed()), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("job parameter 'dataset': cannot read " + name + ": " + e.getMessage(), e);
         }

@@ -61,18 +61,17 @@ public record TrainingJobParameters(
     public static TrainingJobParameters parse(Properties job, Config config, String jobName, long jobInstanceId) {
         Source source = new Source(job, config);
         TrainingParameters defaults = TrainingParameters.defaults();
+        long seed = source.longValue("seed", defaults.seed());
+        int epochs = source.intValue("epochs", defaults.epochs());
+        int batchSize = source.intValue("batchSize", defaults.batchSize());
+        float learningRate = source.floatValue("learningRate", defaults.learningRate());
+        float momentum = source.floatValue("momentum", defaults.momentum());
+        int hiddenUnits = source.intValue("hiddenUnits", defaults.hiddenUnits());
         TrainingParameters training;
         try {
-            training = new TrainingParameters(
-                    source.longValue("seed", defaults.seed()),
-                    source.intValue("epochs", defaults.epochs()),
-                    source.intValue("batchSize", defaults.batchSize()),
-                    source.floatValue("learningRate", defaults.learningRate()),
-                    source.floatValue("momentum", defaults.momentum()),
-                    source.intValue("hiddenUnits", defaults.hiddenUnits()));
+            training = new TrainingParameters(seed, epochs, batchSize, learningRate, momentum, hiddenUnits);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().startsWith("job parameter") ? e.getMessage()
-                    : "bad job parameter: " + e.getMessage(), e);
+            throw new IllegalArgumentException("bad job parameter: " + e.getMessage(), e);
         }
         TrialIdentity fallback = TrialIdentity.defaultFor(jobName, jobInstanceId);
         TrialIdentity trial = new TrialIdentity(
