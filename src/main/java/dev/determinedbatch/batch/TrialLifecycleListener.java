@@ -84,27 +84,34 @@ public class TrialLifecycleListener implements JobListener {
         }
     }
 
+    /**
+     * Closes the trial, releases it, and only then sets the exit status: an execution whose exit
+     * status names how it ended has let go of its trial, so a restart is not refused as a second
+     * execution of a running trial (JBeret shows the execution ended before this listener runs).
+     */
     @Override
     public void afterJob() {
         ActiveTraining training = ActiveTraining.of(job);
+        String exitStatus = null;
         try {
             BatchStatus status = job.getBatchStatus();
             if (status == BatchStatus.STOPPING || status == BatchStatus.STOPPED) {
                 training.session().close(TrialState.PAUSED, null);
-                job.setExitStatus(summary("STOPPED", training));
+                exitStatus = summary("STOPPED", training);
             } else if (status == BatchStatus.FAILED || training.failure() != null) {
                 Throwable failure = training.failure() != null ? training.failure()
                         : new IllegalStateException("job " + job.getJobName() + " execution " + job.getExecutionId() + " failed");
                 training.session().close(failure);
-                if (training.failure() != null) {
-                    job.setExitStatus(FailedExitStatus.of(training.failure()));
-                }
+                exitStatus = training.failure() != null ? FailedExitStatus.of(training.failure()) : null;
             } else {
                 training.session().close();
-                job.setExitStatus(summary("COMPLETED", training));
+                exitStatus = summary("COMPLETED", training);
             }
         } finally {
             registry.release(training.parameters().trial(), job.getExecutionId());
+            if (exitStatus != null) {
+                job.setExitStatus(exitStatus);
+            }
         }
     }
 

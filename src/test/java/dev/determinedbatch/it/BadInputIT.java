@@ -142,6 +142,7 @@ class BadInputIT {
         parameters.put("stopAtStep", "50");
         long first = api.start("train-hooked", parameters).executionId();
         assertThat(api.awaitEnd(first)).containsEntry("batchStatus", "STOPPED");
+        api.awaitExitStatus(first, "STOPPED steps=50/90");
         long second = api.restart(first, "after a stop at step 50");
         assertThat(api.awaitEnd(second)).containsEntry("batchStatus", "COMPLETED");
 
@@ -172,6 +173,7 @@ class BadInputIT {
         long first = api.start("train-hooked", parameters).executionId();
         assertThat(api.awaitEnd(first)).containsEntry("batchStatus", "STOPPED");
         Trial trial = StandInTrials.await(master, parameters.get("externalTrialId"), "STATE_PAUSED");
+        api.awaitExitStatus(first, "STOPPED steps=50/180");
         List<String> uuids = master.state().checkpoints(trial.id()).stream().map(Checkpoint::uuid).toList();
         assertThat(uuids).hasSize(2);
         for (String uuid : uuids) {

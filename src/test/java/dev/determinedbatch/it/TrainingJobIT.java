@@ -96,6 +96,7 @@ class TrainingJobIT {
         assertThat(api.awaitEnd(first)).containsEntry("batchStatus", "STOPPED");
         Trial trial = awaitTrial(parameters, "STATE_PAUSED");
         assertThat(master.state().checkpoints(trial.id())).extracting(Checkpoint::stepsCompleted).containsExactly(45L, 50L);
+        api.awaitExitStatus(first, "STOPPED steps=50/180");
 
         TrainingApi.Answer restarted = api.post("api/jobexecutions/" + first + "/restart", Map.of());
         assertThat(restarted.status()).isEqualTo(200);
@@ -115,6 +116,8 @@ class TrainingJobIT {
         long first = api.start("train-hooked", parameters).executionId();
         assertThat(api.awaitEnd(first)).containsEntry("batchStatus", "FAILED");
         Trial trial = awaitTrial(parameters, "STATE_ERROR");
+        assertThat((String) api.awaitExitStatus(first, "FAILED: ").get("exitStatus"))
+                .isEqualTo("FAILED: test hook: failing at step 52");
 
         long second = api.post("api/jobexecutions/" + first + "/restart", Map.of()).executionId();
         assertThat(api.awaitEnd(second)).containsEntry("batchStatus", "COMPLETED");
@@ -138,6 +141,7 @@ class TrainingJobIT {
         parameters.put("stopAtStep", "100");
         long first = api.start("train-hooked", parameters).executionId();
         assertThat(api.awaitEnd(first)).containsEntry("batchStatus", "STOPPED");
+        api.awaitExitStatus(first, "STOPPED steps=100/180");
 
         // a new job instance knows no checkpoint; the master's latestCheckpoint is the one to resume from
         parameters.remove("stopAtStep");
@@ -186,6 +190,7 @@ class TrainingJobIT {
         long first = JbossCli.result("/deployment=determined-batch.war/subsystem=batch-jberet:start-job("
                 + "job-xml-name=train-hooked,properties={" + properties + "})");
         assertThat(api.awaitEnd(first)).containsEntry("batchStatus", "STOPPED");
+        api.awaitExitStatus(first, "STOPPED steps=60/180");
         long second = JbossCli.result("/deployment=determined-batch.war/subsystem=batch-jberet:restart-job("
                 + "execution-id=" + first + ")");
         assertThat(api.awaitEnd(second)).containsEntry("batchStatus", "COMPLETED");
