@@ -2,14 +2,15 @@ package dev.determinedbatch.batch;
 
 import dev.determinedbatch.batch.support.CheckpointWritePause;
 import dev.determinedbatch.batch.support.JobRecord;
+import dev.determinedbatch.batch.support.TrainingData;
 import dev.determinedbatch.batch.support.TrainingJobParameters;
 import dev.determinedbatch.client.SessionOptions;
-import dev.determinedbatch.client.TrialSession;
-import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.fs.DirectoryStorage;
 import dev.determinedbatch.storage.fs.FileSystemStorages;
 import dev.determinedbatch.training.DigitsDataset;
+import dev.determinedbatch.training.MalformedDatasetException;
+import dev.determinedbatch.training.SkippedRow;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.JobExecution;
@@ -41,7 +42,6 @@ public class TrainingEnvironment {
 
     /** Where the job repository, local checkpoints, local metrics and the metrics spill live by default. */
     public static final String DATA_DIR = "determined.batch.data.dir";
-
     private static final Logger LOG = Logger.getLogger(TrainingEnvironment.class.getName());
 
     private Config config;
@@ -80,18 +80,46 @@ public class TrainingEnvironment {
         return merged;
     }
 
-    public DigitsDataset dataset(TrainingJobParameters parameters) throws IOException {
-        if (parameters.dataset() == null) {
-            return DigitsDataset.loadBundled();
-        }
-        Path file = Path.of(parameters.dataset());
-        try (InputStream in = Files.newInputStream(file)) {
-            return DigitsDataset.load(in);
+    /**
+     * Loads the job's dataset, skipping up to {@code datasetSkipLimit} malformed rows, each
+     * logged as a WARNING (the first {@value DigitsDataset#KEPT_SKIPPED_ROWS}; the rest counted).
+     *
+     * @throws IllegalArgumentException naming the file and the problem: no such file, not gzip,
+     *                                  or more malformed rows than the limit (with their count
+     *                                  and the first of them)
+     */
+    public TrainingData dataset(TrainingJobParameters parameters) throws IOException {
+        String name = parameters.dataset() == null ? "the bundled digits"
+                : Path.of(parameters.dataset()).toAbsolutePath().toString();
+        DigitsDataset.Loaded loaded;
+        try (InputStream in = parameters.dataset() == null ? DigitsDataset.bundledStream()
+                : Files.newInputStream(Path.of(parameters.dataset()))) {
+            loaded = DigitsDataset.load(in, parameters.datasetSkipLimit());
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("job parameter 'dataset': no file " + file.toAbsolutePath());
+            throw new IllegalArgumentException("job parameter 'dataset': no file " + name);
+        } catch (MalformedDatasetException e) {
+            throw new IllegalArgumentException("job parameter 'dataset': " + name + " has " + e.malformedRows()
+                    + " malformed rows, more than job parameter 'datasetSkipLimit' allows (" + e.skipLimit()
+                    + "); the first: " + SkippedRow.listed(e.firstMalformed()), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("job parameter 'dataset': cannot read " + file.toAbsolutePath()
-                    + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("job parameter 'dataset': cannot read " + name + ": " + e.getMessage(), e);
+        }
+        logSkipped(name, loaded);
+        return TrainingData.of(loaded);
+    }
+
+    private static void logSkipped(String name, DigitsDataset.Loaded loaded) {
+        for (SkippedRow row : loaded.firstSkipped()) {
+            LOG.log(Level.WARNING, "dataset {0}: skipping malformed {1}", new Object[] {name, row});
+        }
+        int unnamed = loaded.skippedRows() - loaded.firstSkipped().size();
+        if (unnamed > 0) {
+            LOG.log(Level.WARNING, "dataset {0}: skipping {1} more malformed rows, not logged one by one",
+                    new Object[] {name, unnamed});
+        }
+        if (loaded.skippedRows() > 0) {
+            LOG.log(Level.WARNING, "dataset {0}: {1} malformed rows skipped, {2} rows used",
+                    new Object[] {name, loaded.skippedRows(), loaded.dataset().size()});
         }
     }
 
@@ -105,6 +133,11 @@ public class TrainingEnvironment {
         return config;
     }
 
+    /**
+     * @throws IllegalArgumentException naming the parameter and the problem: a malformed
+     *                                  location, an unknown type, a directory that cannot be
+     *                                  created or written
+     */
     public CheckpointStorage storage(TrainingJobParameters parameters) throws IOException {
         String location = parameters.checkpointStorage() != null ? parameters.checkpointStorage()
                 : defaultStorageLocation();
@@ -115,7 +148,7 @@ public class TrainingEnvironment {
         }
         try {
             return FileSystemStorages.open(location, options);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IOException e) {
             throw new IllegalArgumentException("job parameter 'checkpointStorage' (or det.checkpoint.storage): "
                     + e.getMessage(), e);
         }
@@ -136,7 +169,12 @@ public class TrainingEnvironment {
         }
     }
 
-    public TrialSession openSession(TrialSpec spec) {
+    /**
+     * How sessions reach Determined, from MicroProfile Config.
+     *
+     * @throws IllegalArgumentException naming the key of a malformed value, e.g. {@code det.master}
+     */
+    public SessionOptions sessionOptions() {
         SessionOptions options = SessionOptions.fromConfig(config);
         if (config.getOptionalValue("det.local.metrics-file", String.class).isEmpty()) {
             options = options.withLocalMetricsFile(dataDirectory().resolve("metrics.jsonl"));
@@ -144,6 +182,6 @@ public class TrainingEnvironment {
         if (config.getOptionalValue("det.metrics.spill-dir", String.class).isEmpty()) {
             options = options.withSpillDirectory(dataDirectory().resolve("spill"));
         }
-        return TrialSession.init(spec, options);
+        return options;
     }
 }

@@ -3,6 +3,7 @@ package dev.determinedbatch.batch;
 import dev.determinedbatch.batch.support.ActiveTraining;
 import dev.determinedbatch.batch.support.CheckpointReference;
 import dev.determinedbatch.batch.support.MetricAggregator;
+import dev.determinedbatch.batch.support.TrainingData;
 import dev.determinedbatch.batch.support.TrainingCheckpoints;
 import dev.determinedbatch.batch.support.TrialIdentity;
 import dev.determinedbatch.client.Checkpoints;
@@ -49,6 +50,7 @@ public class TrainingStepReader implements ItemReader {
                     new MetricAggregator(reportEvery, List.of()), null);
             LOG.log(Level.INFO, "execution {0}: trial {1} starts from step 0 (no checkpoint to resume from)",
                     new Object[] {job.getExecutionId(), trial.key()});
+            reportData(training);
             return;
         }
         Checkpoints checkpoints = training.session().checkpoints();
@@ -63,6 +65,17 @@ public class TrainingStepReader implements ItemReader {
                 "execution {0}: trial {1} resumes at step {2} from checkpoint {3} of {4}: {5}",
                 new Object[] {job.getExecutionId(), trial.key(), run.stepsCompleted(),
                     point.checkpoint().uuid(), point.source(), point.reason()});
+        reportData(training);
+    }
+
+    /**
+     * The data's counts, once a run, at the step it starts from: a later run's report there
+     * archives only earlier runs' reports at or past that step (the master's rollback), and
+     * never meets one of its own run, which the master would refuse as a duplicate.
+     */
+    private static void reportData(ActiveTraining training) {
+        training.session().metrics().reportMetrics(TrainingData.METRIC_GROUP, training.run().stepsCompleted(),
+                training.dataset().metrics(), null);
     }
 
     /** A checkpoint restored and the run resumed from it: both must work for it to be good. */

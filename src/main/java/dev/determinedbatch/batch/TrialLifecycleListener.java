@@ -2,12 +2,13 @@ package dev.determinedbatch.batch;
 
 import dev.determinedbatch.batch.support.ActiveTraining;
 import dev.determinedbatch.batch.support.JobRecord;
+import dev.determinedbatch.batch.support.TrainingData;
 import dev.determinedbatch.batch.support.TrainingJobParameters;
 import dev.determinedbatch.batch.support.TrialRegistry;
+import dev.determinedbatch.client.SessionOptions;
 import dev.determinedbatch.client.TrialSession;
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
-import dev.determinedbatch.training.DigitsDataset;
 import jakarta.batch.api.listener.JobListener;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.context.JobContext;
@@ -47,7 +48,7 @@ public class TrialLifecycleListener implements JobListener {
             open();
         } catch (IOException | RuntimeException e) {
             // the reason shows in the execution's exit status (REST API, jboss-cli), not only in the log
-            job.setExitStatus("FAILED: " + e.getMessage());
+            job.setExitStatus(FailedExitStatus.of(e));
             LOG.log(Level.SEVERE, "job " + job.getJobName() + " execution " + job.getExecutionId()
                     + " cannot start: " + e.getMessage());
             throw e;
@@ -57,7 +58,9 @@ public class TrialLifecycleListener implements JobListener {
     private void open() throws IOException {
         JobRecord record = new JobRecord(job.getJobName(), job.getInstanceId(), job.getExecutionId());
         TrainingJobParameters parameters = environment.parameters(record);
-        DigitsDataset.Split data = environment.dataset(parameters).split();
+        TrainingData data = environment.dataset(parameters);
+        // configuration first: a malformed det.master must fail before the storage directory is made
+        SessionOptions options = environment.sessionOptions();
         TrialSpec spec = TrialSpec.builder(environment.storage(parameters))
                 .externalExperimentId(parameters.trial().externalExperimentId())
                 .externalTrialId(parameters.trial().externalTrialId())
@@ -68,7 +71,7 @@ public class TrialLifecycleListener implements JobListener {
                 .build();
         registry.claim(parameters.trial(), record.executionId());
         try {
-            TrialSession session = environment.openSession(spec);
+            TrialSession session = TrialSession.init(spec, options);
             ActiveTraining training = new ActiveTraining(parameters, record, session, data);
             job.setTransientUserData(training);
             registry.attach(record.executionId(), training);
@@ -81,24 +84,34 @@ public class TrialLifecycleListener implements JobListener {
         }
     }
 
+    /**
+     * Closes the trial, releases it, and only then sets the exit status: an execution whose exit
+     * status names how it ended has let go of its trial, so a restart is not refused as a second
+     * execution of a running trial (JBeret shows the execution ended before this listener runs).
+     */
     @Override
     public void afterJob() {
         ActiveTraining training = ActiveTraining.of(job);
+        String exitStatus = null;
         try {
             BatchStatus status = job.getBatchStatus();
             if (status == BatchStatus.STOPPING || status == BatchStatus.STOPPED) {
                 training.session().close(TrialState.PAUSED, null);
-                job.setExitStatus(summary("STOPPED", training));
+                exitStatus = summary("STOPPED", training);
             } else if (status == BatchStatus.FAILED || training.failure() != null) {
                 Throwable failure = training.failure() != null ? training.failure()
                         : new IllegalStateException("job " + job.getJobName() + " execution " + job.getExecutionId() + " failed");
                 training.session().close(failure);
+                exitStatus = training.failure() != null ? FailedExitStatus.of(training.failure()) : null;
             } else {
                 training.session().close();
-                job.setExitStatus(summary("COMPLETED", training));
+                exitStatus = summary("COMPLETED", training);
             }
         } finally {
             registry.release(training.parameters().trial(), job.getExecutionId());
+            if (exitStatus != null) {
+                job.setExitStatus(exitStatus);
+            }
         }
     }
 

@@ -109,10 +109,17 @@ public record SessionOptions(
         }
         options = options.withCloseTimeout(Duration.ofSeconds(config.getOptionalValue("det.close.timeout", Long.class)
                 .orElse(DEFAULT_CLOSE_TIMEOUT.toSeconds())));
-        Optional<String> address = config.getOptionalValue("det.master", String.class)
-                .or(() -> config.getOptionalValue("det.master.addr", String.class));
+        Optional<String> master = config.getOptionalValue("det.master", String.class);
+        String addressKey = master.isPresent() ? "det.master (DET_MASTER)" : "det.master.addr (DET_MASTER_ADDR)";
+        Optional<String> address = master.or(() -> config.getOptionalValue("det.master.addr", String.class));
         if (address.isEmpty()) {
             return options;
+        }
+        MasterUrl url;
+        try {
+            url = MasterUrl.parse(address.get());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(addressKey + ": " + e.getMessage(), e);
         }
         Credentials credentials = Credentials.resolve(
                 config.getOptionalValue("det.user", String.class),
@@ -121,7 +128,7 @@ public record SessionOptions(
         MasterTls tls = new MasterTls(
                 config.getOptionalValue("det.master.cert.file", String.class).orElse(null),
                 config.getOptionalValue("det.master.cert.name", String.class).orElse(null));
-        MasterSettings settings = new MasterSettings(MasterUrl.parse(address.get()), credentials, tls,
+        MasterSettings settings = new MasterSettings(url, credentials, tls,
                 Duration.ofSeconds(config.getOptionalValue("det.master.timeout.connect", Integer.class).orElse(10)),
                 Duration.ofSeconds(config.getOptionalValue("det.master.timeout.read", Integer.class).orElse(60)),
                 config.getOptionalValue("det.master.retries", Integer.class).orElse(MasterSettings.DEFAULT_RETRIES),

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -20,6 +22,8 @@ public final class DigitsDataset {
     public static final int CLASSES = 10;
     private static final int MAX_PIXEL = 16;
     private static final String BUNDLED = "/datasets/digits.csv.gz";
+    /** A field quoted in a message is cut to this length: a broken file may have huge ones. */
+    private static final int MAX_SHOWN_FIELD = 20;
 
     private final float[] pixels; // row-major, FEATURES per row
     private final int[] labels;
@@ -34,11 +38,43 @@ public final class DigitsDataset {
     }
 
     /**
-     * Reads gzip'd CSV rows of 64 pixels then the label, no header.
+     * A file read with a skip limit: the valid rows, and how many malformed ones were left out.
      *
-     * @throws IOException naming the line and what is wrong, for the first malformed row
+     * @param skippedRows  every row that was left out
+     * @param firstSkipped the first of them in file order, at most {@link #KEPT_SKIPPED_ROWS}
+     */
+    public record Loaded(DigitsDataset dataset, int skippedRows, List<SkippedRow> firstSkipped) {
+
+        public Loaded {
+            firstSkipped = List.copyOf(firstSkipped);
+        }
+    }
+
+    /** How many skipped rows a {@link Loaded} names; the rest are only counted. */
+    public static final int KEPT_SKIPPED_ROWS = 10;
+
+    /**
+     * Reads gzip'd CSV rows of 64 pixels then the label, no header; refuses any malformed row.
+     *
+     * @throws IOException naming the line and what is wrong, for a malformed row
      */
     public static DigitsDataset load(InputStream csvGz) throws IOException {
+        return load(csvGz, 0).dataset();
+    }
+
+    /**
+     * Reads gzip'd CSV rows of 64 pixels then the label, no header, leaving out up to
+     * {@code skipLimit} rows that fail to parse. The valid rows keep their file order, so the
+     * {@link #split()} of a file with malformed rows is that of the same file without them.
+     *
+     * @throws MalformedDatasetException when more than {@code skipLimit} rows are malformed,
+     *                                   naming their count and the first of them
+     * @throws IOException               when the file is not gzip or has no valid row
+     */
+    public static Loaded load(InputStream csvGz, int skipLimit) throws IOException {
+        if (skipLimit < 0) {
+            throw new IllegalArgumentException("the skip limit must not be negative, got " + skipLimit);
+        }
         GZIPInputStream gunzip;
         try {
             gunzip = new GZIPInputStream(csvGz);
@@ -47,58 +83,85 @@ public final class DigitsDataset {
         }
         FloatRows pixels = new FloatRows();
         IntRows labels = new IntRows();
+        List<SkippedRow> skipped = new ArrayList<>();
+        int skippedRows = 0;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(gunzip, StandardCharsets.US_ASCII))) {
             String line;
             int lineNumber = 0;
             float[] row = new float[FEATURES];
             while ((line = in.readLine()) != null) {
                 lineNumber++;
-                labels.add(parseRow(line, lineNumber, row));
-                pixels.add(row);
+                try {
+                    labels.add(parseRow(line, row));
+                    pixels.add(row);
+                } catch (MalformedRow malformed) {
+                    skippedRows++;
+                    if (skipped.size() < KEPT_SKIPPED_ROWS) {
+                        skipped.add(new SkippedRow(lineNumber, malformed.getMessage()));
+                    }
+                }
             }
         }
-        if (labels.size == 0) {
-            throw new IOException("digits data has no rows");
+        if (skippedRows > skipLimit) {
+            throw new MalformedDatasetException(skippedRows, skipLimit, skipped);
         }
-        return new DigitsDataset(pixels.toArray(), labels.toArray());
+        if (labels.size == 0) {
+            throw new IOException("digits data has no rows" + (skippedRows == 0 ? ""
+                    : " but " + skippedRows + " malformed ones; the first: " + SkippedRow.listed(skipped)));
+        }
+        return new Loaded(new DigitsDataset(pixels.toArray(), labels.toArray()), skippedRows, skipped);
     }
 
     /** The copy shipped on the classpath at {@code /datasets/digits.csv.gz} (1797 rows). */
     public static DigitsDataset loadBundled() throws IOException {
-        try (InputStream in = DigitsDataset.class.getResourceAsStream(BUNDLED)) {
-            if (in == null) {
-                throw new IOException("classpath resource " + BUNDLED + " is missing");
-            }
+        try (InputStream in = bundledStream()) {
             return load(in);
         }
     }
 
+    /** The gzip'd CSV of {@link #loadBundled()}, for {@link #load(InputStream, int)}. */
+    public static InputStream bundledStream() throws IOException {
+        InputStream in = DigitsDataset.class.getResourceAsStream(BUNDLED);
+        if (in == null) {
+            throw new IOException("classpath resource " + BUNDLED + " is missing");
+        }
+        return in;
+    }
+
     /** Fills {@code pixels} and returns the label. */
-    private static int parseRow(String line, int lineNumber, float[] pixels) throws IOException {
+    private static int parseRow(String line, float[] pixels) throws MalformedRow {
         String[] fields = line.split(",", -1);
         if (fields.length != FEATURES + 1) {
-            throw new IOException("digits line " + lineNumber + ": expected " + (FEATURES + 1)
+            throw new MalformedRow("expected " + (FEATURES + 1)
                     + " comma-separated values (64 pixels and a label), got " + fields.length);
         }
         for (int i = 0; i < FEATURES; i++) {
-            int value = integer(fields[i], lineNumber, "pixel " + i);
+            int value = integer(fields[i], "pixel " + i);
             if (value < 0 || value > MAX_PIXEL) {
-                throw new IOException("digits line " + lineNumber + ": pixel " + i + " must be in 0..16, got " + value);
+                throw new MalformedRow("pixel " + i + " must be in 0..16, got " + value);
             }
             pixels[i] = value / (float) MAX_PIXEL;
         }
-        int label = integer(fields[FEATURES], lineNumber, "label");
+        int label = integer(fields[FEATURES], "label");
         if (label < 0 || label >= CLASSES) {
-            throw new IOException("digits line " + lineNumber + ": label must be in 0..9, got " + label);
+            throw new MalformedRow("label must be in 0..9, got " + label);
         }
         return label;
     }
 
-    private static int integer(String field, int lineNumber, String what) throws IOException {
+    private static int integer(String field, String what) throws MalformedRow {
         try {
             return Integer.parseInt(field.strip());
         } catch (NumberFormatException e) {
-            throw new IOException("digits line " + lineNumber + ": " + what + " is not an integer: '" + field + "'");
+            String shown = field.length() > MAX_SHOWN_FIELD ? field.substring(0, MAX_SHOWN_FIELD) + "..." : field;
+            throw new MalformedRow(what + " is not an integer: '" + shown + "'");
+        }
+    }
+
+    /** Why a row cannot be read; no stack trace, since a skipped row is no program error. */
+    private static final class MalformedRow extends Exception {
+        MalformedRow(String reason) {
+            super(reason, null, false, false);
         }
     }
 

@@ -70,6 +70,31 @@ class TrialSessionTests {
     }
 
     @Test
+    void aMalformedMasterUrlInTheConfigIsNamedAndNothingIsWrittenOrSent() throws IOException {
+        String hostPort = master.url().replaceFirst("^http://", "");
+        Map<String, String> cases = Map.of(
+                "ftp://" + hostPort, "det.master (DET_MASTER): the Determined master address 'ftp://" + hostPort
+                        + "' must use http or https, not 'ftp'",
+                "http://ann:s3cret@" + hostPort, "det.master (DET_MASTER): the Determined master address must not"
+                        + " carry credentials; use DET_USER and DET_PASS",
+                "http://ann:s3cret@" + hostPort + "/a b", "det.master (DET_MASTER): the Determined master address"
+                        + " 'http://***@" + hostPort + "/a b' is not a URL: Illegal character in path");
+        for (Map.Entry<String, String> bad : cases.entrySet()) {
+            org.eclipse.microprofile.config.Config config = new io.smallrye.config.SmallRyeConfigBuilder()
+                    .withSources(new io.smallrye.config.PropertiesConfigSource(Map.of("det.master", bad.getKey(),
+                            "det.metrics.spill-dir", spillDir.toString(),
+                            "det.local.metrics-file", spillDir.resolve("metrics.jsonl").toString()), "test", 500))
+                    .build();
+            assertThatThrownBy(() -> TrialSession.init(spec("exp", "trial"), SessionOptions.fromConfig(config)))
+                    .as(bad.getKey()).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(bad.getValue()).hasMessageNotContaining("s3cret");
+        }
+        assertThat(master.requests()).isEmpty();
+        assertThat(filesUnder(spillDir)).isEmpty();
+        assertThat(filesUnder(checkpointDir)).isEmpty();
+    }
+
+    @Test
     void aWrongPasswordIsRefusedWithoutShowingIt() throws IOException {
         master.addUser("ann", "right-password");
         SessionOptions options = SessionOptions.master(
@@ -143,6 +168,38 @@ class TrialSessionTests {
         assertThat(master.requests()).filteredOn(r -> r.path().endsWith("/metrics"))
                 .extracting(RecordedRequest::status).containsExactly(503, 503, 200);
         assertThat(master.state().metrics(info.trialId())).hasSize(1);
+    }
+
+    @Test
+    void nonFiniteAndHugeMetricValuesTravelAsDeterminedEncodesThemInValidJson() throws IOException {
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        values.put("nan", Double.NaN);
+        values.put("inf", Double.POSITIVE_INFINITY);
+        values.put("ninf", Double.NEGATIVE_INFINITY);
+        values.put("huge", 1e308);
+        values.put("max", Double.MAX_VALUE);
+        values.put("tiny", Double.MIN_VALUE);
+        TrialInfo info;
+        try (TrialSession session = TrialSession.init(spec("exp", "trial"), options())) {
+            info = session.info();
+            session.metrics().reportTrainingMetrics(3, values, List.of(Map.of("loss", Double.NaN)));
+            session.metrics().flush();
+        }
+        RecordedRequest post = master.requests().stream().filter(r -> r.path().endsWith("/metrics")).findFirst()
+                .orElseThrow();
+        assertThat(post.status()).isEqualTo(200);
+        assertThat(post.body()).contains("\"nan\": \"NaN\"", "\"inf\": \"Infinity\"", "\"ninf\": \"-Infinity\"",
+                "\"huge\": 1e+308", "\"max\": 1.7976931348623157e+308", "\"tiny\": 5e-324");
+        // strict JSON: a reader that refuses bare NaN and Infinity reads it
+        try (jakarta.json.JsonReader strict = jakarta.json.Json.createReader(new java.io.StringReader(post.body()))) {
+            assertThat(strict.readObject()).isNotEmpty();
+        }
+        assertThat(master.state().metrics(info.trialId())).singleElement().satisfies(m -> {
+            assertThat(m.avgMetrics()).containsEntry("nan", "NaN").containsEntry("inf", "Infinity")
+                    .containsEntry("ninf", "-Infinity").containsEntry("huge", 1e308)
+                    .containsEntry("max", Double.MAX_VALUE).containsEntry("tiny", Double.MIN_VALUE);
+            assertThat(m.batchMetrics()).containsExactly(Map.of("loss", "NaN"));
+        });
     }
 
     @Test

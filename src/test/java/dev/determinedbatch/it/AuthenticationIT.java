@@ -92,7 +92,7 @@ class AuthenticationIT {
         Map<String, String> parameters = parameters("viewed");
         parameters.put("holdAtStep", "5");
         long running = operator.start("train-hooked", parameters).executionId();
-        ItMaster.awaitTrial(master, parameters.get("externalTrialId"), "STATE_RUNNING");
+        StandInTrials.await(master, parameters.get("externalTrialId"), "STATE_RUNNING");
 
         assertThat(kept(viewer.get("api/jobexecutions/" + running)).body()).containsEntry("batchStatus", "STARTED");
         assertThat(kept(viewer.get("api/training/" + running)).status()).isEqualTo(200);
@@ -108,7 +108,7 @@ class AuthenticationIT {
 
         assertThat(operator.post("api/jobexecutions/" + running + "/stop", Map.of()).status()).isBetween(200, 204);
         assertThat(operator.awaitEnd(running)).containsEntry("batchStatus", "STOPPED");
-        ItMaster.awaitTrial(master, parameters.get("externalTrialId"), "STATE_PAUSED");
+        StandInTrials.await(master, parameters.get("externalTrialId"), "STATE_PAUSED");
         assertForbidden(viewer, "api/jobexecutions/" + running + "/restart", Map.of());
         assertForbidden(viewer, "api/jobs/train-hooked/restart", Map.of());
 

@@ -1,12 +1,10 @@
 package dev.determinedbatch.it;
 
 import dev.determinedbatch.standin.StandInMaster;
-import dev.determinedbatch.standin.Trial;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -25,20 +23,6 @@ final class ItMaster {
         master.addUser("determined", UUID.randomUUID().toString());
         master.addUser(secret("det.user"), secret("DET_PASS"));
         return master;
-    }
-
-    /**
-     * Waits (bounded) until the master has seen trial {@code externalTrialId} reach {@code state}.
-     * JBeret shows an execution ended before its job listener has closed the trial, which flushes
-     * the metrics first: only the trial's state tells that everything has arrived.
-     */
-    static Trial awaitTrial(StandInMaster master, String externalTrialId, String state) throws InterruptedException {
-        master.awaitRequest(r -> master.state().trials().stream()
-                        .anyMatch(t -> externalTrialId.equals(t.externalTrialId()) && state.equals(t.state())),
-                Duration.ofSeconds(60))
-                .orElseThrow(() -> new AssertionError("trial " + externalTrialId + " never reached " + state));
-        return master.state().trials().stream().filter(t -> externalTrialId.equals(t.externalTrialId()))
-                .findFirst().orElseThrow();
     }
 
     /** A secret as the server reads it: the file's content without its line end. */

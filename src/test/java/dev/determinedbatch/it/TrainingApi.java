@@ -78,14 +78,29 @@ final class TrainingApi {
 
     /** Polls the execution (bounded) until it has ended; returns its entity. */
     Map<String, Object> awaitEnd(long executionId) throws IOException, InterruptedException {
+        return awaitExecution(executionId, execution -> ENDED.contains(String.valueOf(execution.get("batchStatus"))),
+                "has not ended");
+    }
+
+    /**
+     * Polls the execution (bounded) until its exit status says how it ended, which the training
+     * job sets once it has let go of its trial; returns its entity.
+     */
+    Map<String, Object> awaitExitStatus(long executionId, String prefix) throws IOException, InterruptedException {
+        return awaitExecution(executionId, execution -> String.valueOf(execution.get("exitStatus")).startsWith(prefix),
+                "has no exit status starting with '" + prefix + "'");
+    }
+
+    private Map<String, Object> awaitExecution(long executionId, java.util.function.Predicate<Map<String, Object>> done,
+                                               String otherwise) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
         while (true) {
             Answer answer = get("api/jobexecutions/" + executionId);
-            if (ENDED.contains(String.valueOf(answer.body().get("batchStatus")))) {
+            if (done.test(answer.body())) {
                 return answer.body();
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("execution " + executionId + " has not ended: " + answer);
+                throw new AssertionError("execution " + executionId + " " + otherwise + ": " + answer);
             }
             Thread.sleep(100);
         }

@@ -124,6 +124,77 @@ class DigitsDatasetTests {
     }
 
     @Test
+    void malformedRowsUpToTheLimitAreSkippedCountedAndNamed() throws IOException {
+        String good = row(1, 2);
+        DigitsDataset.Loaded loaded = DigitsDataset.load(gzip(good, "1,2,3", good, row(0, 10), good, "", good), 3);
+
+        assertThat(loaded.dataset().size()).isEqualTo(4);
+        assertThat(loaded.skippedRows()).isEqualTo(3);
+        assertThat(loaded.firstSkipped()).containsExactly(
+                new SkippedRow(2, "expected 65 comma-separated values (64 pixels and a label), got 3"),
+                new SkippedRow(4, "label must be in 0..9, got 10"),
+                new SkippedRow(6, "expected 65 comma-separated values (64 pixels and a label), got 1"));
+        assertThat(DigitsDataset.load(gzip(good, good), 3).skippedRows()).isZero();
+    }
+
+    @Test
+    void moreMalformedRowsThanTheLimitFailWithTheirCountTheLimitAndTheFirstOnes() {
+        String good = row(1, 2);
+        String[] lines = new String[30];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = i % 2 == 0 ? good : good.replaceFirst("^1", "x" + i);
+        }
+        assertThatThrownBy(() -> DigitsDataset.load(gzip(lines), 14))
+                .isInstanceOfSatisfying(MalformedDatasetException.class, e -> {
+                    assertThat(e.malformedRows()).isEqualTo(15);
+                    assertThat(e.skipLimit()).isEqualTo(14);
+                    assertThat(e.firstMalformed()).hasSize(DigitsDataset.KEPT_SKIPPED_ROWS)
+                            .extracting(SkippedRow::line).startsWith(2, 4, 6);
+                })
+                .hasMessage("digits data has 15 malformed rows, more than the skip limit of 14; the first:"
+                        + " line 2: pixel 0 is not an integer: 'x1'; line 4: pixel 0 is not an integer: 'x3';"
+                        + " line 6: pixel 0 is not an integer: 'x5'");
+    }
+
+    @Test
+    void aHugeFieldIsCutInTheMessage() {
+        String huge = "9".repeat(5000);
+        assertThatThrownBy(() -> load(row(1, 2).replaceFirst("^1", huge)))
+                .hasMessageContaining("pixel 0 is not an integer: '" + "9".repeat(20) + "...'")
+                .hasMessageNotContaining("9".repeat(21));
+    }
+
+    @Test
+    void onlyMalformedRowsWithinTheLimitAreNoData() {
+        assertThatThrownBy(() -> DigitsDataset.load(gzip("a", "b"), 5)).isInstanceOf(IOException.class)
+                .isNotInstanceOf(MalformedDatasetException.class)
+                .hasMessage("digits data has no rows but 2 malformed ones; the first: line 1: expected 65"
+                        + " comma-separated values (64 pixels and a label), got 1; line 2: expected 65"
+                        + " comma-separated values (64 pixels and a label), got 1");
+        assertThatThrownBy(() -> DigitsDataset.load(gzip("a"), -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the skip limit must not be negative, got -1");
+    }
+
+    @Test
+    void skippingMalformedRowsKeepsTheSplitOfTheValidRows() throws IOException {
+        List<String> lines;
+        try (InputStream in = new java.util.zip.GZIPInputStream(DigitsDataset.bundledStream())) {
+            lines = new ArrayList<>(new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines().toList());
+        }
+        lines.add(0, "garbage");
+        lines.add(500, row(0, 11));
+        lines.add(1200, "1,2");
+        lines.add("");
+        DigitsDataset.Loaded withBadRows = DigitsDataset.load(gzip(lines.toArray(String[]::new)), 4);
+
+        assertThat(withBadRows.skippedRows()).isEqualTo(4);
+        DigitsDataset.Split expected = all.split();
+        DigitsDataset.Split split = withBadRows.dataset().split();
+        assertThat(rows(split.training())).isEqualTo(rows(expected.training()));
+        assertThat(rows(split.validation())).isEqualTo(rows(expected.validation()));
+    }
+
+    @Test
     void plainTextIsNotGzip() {
         InputStream plain = new ByteArrayInputStream(row(1, 1).getBytes(StandardCharsets.US_ASCII));
         assertThatThrownBy(() -> DigitsDataset.load(plain)).isInstanceOf(IOException.class)
@@ -142,11 +213,15 @@ class DigitsDatasetTests {
     }
 
     static DigitsDataset load(String... lines) throws IOException {
+        return DigitsDataset.load(gzip(lines));
+    }
+
+    static InputStream gzip(String... lines) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
             gzip.write(String.join("\n", lines).concat(lines.length > 0 ? "\n" : "").getBytes(StandardCharsets.US_ASCII));
         }
-        return DigitsDataset.load(new ByteArrayInputStream(bytes.toByteArray()));
+        return new ByteArrayInputStream(bytes.toByteArray());
     }
 
     static String row(int pixel, int label) {

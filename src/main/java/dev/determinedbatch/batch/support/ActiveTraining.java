@@ -17,7 +17,7 @@ public final class ActiveTraining {
     private final TrainingJobParameters parameters;
     private final JobRecord job;
     private final TrialSession session;
-    private final DigitsDataset.Split data;
+    private final TrainingData data;
     private volatile TrainingRun run;
     private volatile MetricAggregator metrics;
     private volatile CheckpointReference lastCheckpoint;
@@ -26,7 +26,7 @@ public final class ActiveTraining {
     private volatile Evaluation lastValidation;
 
     public ActiveTraining(TrainingJobParameters parameters, JobRecord job, TrialSession session,
-                          DigitsDataset.Split data) {
+                          TrainingData data) {
         this.parameters = parameters;
         this.job = job;
         this.session = session;
@@ -54,7 +54,13 @@ public final class ActiveTraining {
         return session;
     }
 
+    /** The training and validation rows. */
     public DigitsDataset.Split data() {
+        return data.split();
+    }
+
+    /** The data with its counts of valid and skipped rows. */
+    public TrainingData dataset() {
         return data;
     }
 
@@ -105,9 +111,10 @@ public final class ActiveTraining {
         this.lastTrainingMetrics = Map.copyOf(averages);
     }
 
-    /** The last reported training and validation metrics, by group. */
+    /** The last reported training and validation metrics, and the data's counts, by group. */
     public Map<String, Object> latestMetrics() {
         Map<String, Object> metrics = new java.util.LinkedHashMap<>();
+        metrics.put(TrainingData.METRIC_GROUP, data.metrics());
         metrics.put("training", lastTrainingMetrics);
         Evaluation validation = lastValidation;
         if (validation != null) {

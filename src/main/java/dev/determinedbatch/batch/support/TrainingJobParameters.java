@@ -14,6 +14,7 @@ import org.eclipse.microprofile.config.Config;
  *
  * @param checkpointStorage where checkpoints go; null for the configured default
  * @param dataset           path of a digits CSV (gzip); null for the bundled copy
+ * @param datasetSkipLimit  how many malformed dataset rows may be skipped; 0 refuses any
  */
 public record TrainingJobParameters(
         TrainingParameters training,
@@ -22,16 +23,20 @@ public record TrainingJobParameters(
         long checkpointEverySeconds,
         int reportEverySteps,
         String checkpointStorage,
-        String dataset) {
+        String dataset,
+        int datasetSkipLimit) {
 
     public static final String CONFIG_PREFIX = "training.";
     /** Every job parameter this job reads; each also a MicroProfile Config key {@code training.<name>}. */
     public static final java.util.List<String> NAMES = java.util.List.of("seed", "epochs", "batchSize",
             "learningRate", "momentum", "hiddenUnits", "checkpointEverySteps", "checkpointEverySeconds",
-            "reportEverySteps", "externalExperimentId", "externalTrialId", "checkpointStorage", "dataset");
+            "reportEverySteps", "externalExperimentId", "externalTrialId", "checkpointStorage", "dataset",
+            "datasetSkipLimit");
     public static final long DEFAULT_CHECKPOINT_EVERY_STEPS = 90;
     public static final long DEFAULT_CHECKPOINT_EVERY_SECONDS = 300;
     public static final int DEFAULT_REPORT_EVERY_STEPS = 10;
+    /** Strict by default: bad data is a mistake to see, not to train around. */
+    public static final int DEFAULT_DATASET_SKIP_LIMIT = 0;
 
     public TrainingJobParameters {
         if (checkpointEverySteps < 0) {
@@ -46,19 +51,28 @@ public record TrainingJobParameters(
             throw new IllegalArgumentException("job parameter 'reportEverySteps' must be at least 1, got "
                     + reportEverySteps);
         }
+        if (datasetSkipLimit < 0) {
+            throw new IllegalArgumentException("job parameter 'datasetSkipLimit' must not be negative, got "
+                    + datasetSkipLimit);
+        }
     }
 
     /** Reads and checks the job's parameters; defaults from {@code config}. */
     public static TrainingJobParameters parse(Properties job, Config config, String jobName, long jobInstanceId) {
         Source source = new Source(job, config);
         TrainingParameters defaults = TrainingParameters.defaults();
-        TrainingParameters training = new TrainingParameters(
-                source.longValue("seed", defaults.seed()),
-                source.intValue("epochs", defaults.epochs()),
-                source.intValue("batchSize", defaults.batchSize()),
-                source.floatValue("learningRate", defaults.learningRate()),
-                source.floatValue("momentum", defaults.momentum()),
-                source.intValue("hiddenUnits", defaults.hiddenUnits()));
+        long seed = source.longValue("seed", defaults.seed());
+        int epochs = source.intValue("epochs", defaults.epochs());
+        int batchSize = source.intValue("batchSize", defaults.batchSize());
+        float learningRate = source.floatValue("learningRate", defaults.learningRate());
+        float momentum = source.floatValue("momentum", defaults.momentum());
+        int hiddenUnits = source.intValue("hiddenUnits", defaults.hiddenUnits());
+        TrainingParameters training;
+        try {
+            training = new TrainingParameters(seed, epochs, batchSize, learningRate, momentum, hiddenUnits);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad job parameter: " + e.getMessage(), e);
+        }
         TrialIdentity fallback = TrialIdentity.defaultFor(jobName, jobInstanceId);
         TrialIdentity trial = new TrialIdentity(
                 source.text("externalExperimentId").orElse(fallback.externalExperimentId()),
@@ -68,7 +82,8 @@ public record TrainingJobParameters(
                 source.longValue("checkpointEverySeconds", DEFAULT_CHECKPOINT_EVERY_SECONDS),
                 source.intValue("reportEverySteps", DEFAULT_REPORT_EVERY_STEPS),
                 source.text("checkpointStorage").orElse(null),
-                source.text("dataset").orElse(null));
+                source.text("dataset").orElse(null),
+                source.intValue("datasetSkipLimit", DEFAULT_DATASET_SKIP_LIMIT));
     }
 
     /** The trial's hyperparameters as Determined shows them: the job's training parameters. */
@@ -95,22 +110,29 @@ public record TrainingJobParameters(
         }
 
         long longValue(String name, long fallback) {
-            return text(name).map(v -> parse(name, v, Long::parseLong, "an integer")).orElse(fallback);
+            return text(name).map(v -> parse(source(name), v, Long::parseLong, "an integer")).orElse(fallback);
         }
 
         int intValue(String name, int fallback) {
-            return text(name).map(v -> parse(name, v, Integer::parseInt, "an integer")).orElse(fallback);
+            return text(name).map(v -> parse(source(name), v, Integer::parseInt, "an integer")).orElse(fallback);
         }
 
         float floatValue(String name, float fallback) {
-            return text(name).map(v -> parse(name, v, Float::parseFloat, "a number")).orElse(fallback);
+            return text(name).map(v -> parse(source(name), v, Float::parseFloat, "a number")).orElse(fallback);
         }
 
-        private static <T> T parse(String name, String value, java.util.function.Function<String, T> parser, String kind) {
+        /** Where the value of {@code name} came from, for a message: the job parameter or the config key. */
+        private String source(String name) {
+            String value = job == null ? null : job.getProperty(name);
+            return value == null || value.isBlank() ? "config key '" + CONFIG_PREFIX + name + "' (default of job parameter '"
+                    + name + "')" : "job parameter '" + name + "'";
+        }
+
+        private static <T> T parse(String source, String value, java.util.function.Function<String, T> parser, String kind) {
             try {
                 return parser.apply(value);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("job parameter '" + name + "' must be " + kind + ", got '" + value + "'");
+                throw new IllegalArgumentException(source + " must be " + kind + ", got '" + value + "'");
             }
         }
     }

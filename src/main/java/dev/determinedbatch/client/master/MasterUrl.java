@@ -17,22 +17,23 @@ public record MasterUrl(URI uri) {
             throw new IllegalArgumentException("the Determined master address is empty");
         }
         String text = address.strip();
+        String shown = withoutCredentials(text);
         boolean hasScheme = text.contains("://");
         String withScheme = hasScheme ? text : "http://" + text;
         URI uri;
         try {
             uri = new URI(withScheme);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("the Determined master address '" + address
-                    + "' is not a URL: " + e.getReason());
+            throw new IllegalArgumentException("the Determined master address '" + shown
+                    + "' is not a URL: " + withoutCredentials(e.getReason()));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("the Determined master address '" + address
+            throw new IllegalArgumentException("the Determined master address '" + shown
                     + "' must use http or https, not '" + uri.getScheme() + "'");
         }
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException("the Determined master address '" + address + "' names no host");
+            throw new IllegalArgumentException("the Determined master address '" + shown + "' names no host");
         }
         if (uri.getUserInfo() != null) {
             throw new IllegalArgumentException("the Determined master address must not carry credentials;"
@@ -46,8 +47,13 @@ public record MasterUrl(URI uri) {
         try {
             return new MasterUrl(new URI(scheme, null, uri.getHost().toLowerCase(java.util.Locale.ROOT), port, path.isEmpty() ? null : path, null, null));
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("the Determined master address '" + address + "' is invalid", e);
+            throw new IllegalArgumentException("the Determined master address '" + shown + "' is invalid");
         }
+    }
+
+    /** The text with any {@code user:password@} before the host replaced: errors never show a password. */
+    private static String withoutCredentials(String text) {
+        return text == null ? "" : text.replaceAll("(^|//)[^/@]*@", "$1***@");
     }
 
     public boolean isHttps() {

@@ -29,10 +29,12 @@ class MasterUrlTests {
         "'ftp://master', must use http or https",
         "'http://user:pw@master', must not carry credentials",
         "'http://mas ter', is not a URL",
+        "'http://user:p w@mas ter', is not a URL",
+        "'user:pw@mas ter', is not a URL",
         "'   ', is empty",
     })
     void refusesWhatIsNotAMasterUrl(String given, String message) {
         assertThatThrownBy(() -> MasterUrl.parse(given)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(message).hasMessageNotContaining("pw@");
+                .hasMessageContaining(message).hasMessageNotContaining("pw").hasMessageNotContaining("p w");
     }
 }

@@ -141,6 +141,18 @@ class CheckpointIntegrityTests {
         assertCorrupt("state", "not a regular file");
     }
 
+    @Test
+    void aSymbolicLinkInPlaceOfAFileIsRefusedOnRestoreEvenWithTheSameBytes(@TempDir Path elsewhere) throws IOException {
+        Path outside = Files.writeString(elsewhere.resolve("state"), "1");
+        Files.delete(dir.resolve("state"));
+        Files.createSymbolicLink(dir.resolve("state"), outside);
+        java.util.List<String> before = contents(base);
+
+        assertCorrupt("state", "not a regular file");
+        assertThat(contents(base)).isEqualTo(before);
+        assertThat(Files.readString(outside)).isEqualTo("1");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "{\"algorithm\": \"crc32c\", \"files\": {                | not a JSON object",
