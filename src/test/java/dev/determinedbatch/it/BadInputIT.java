@@ -112,7 +112,7 @@ class BadInputIT {
             int checkpointsBefore = master.state().checkpoints().size();
             int metricsBefore = master.state().metrics().size();
 
-            Map<String, Object> failed = api.awaitEnd(api.start("train", parameters).executionId());
+            Map<String, Object> failed = api.awaitExitStatus(api.start("train", parameters).executionId(), "FAILED: ");
 
             assertThat(failed).as(input.message()).containsEntry("batchStatus", "FAILED");
             assertThat((String) failed.get("exitStatus")).startsWith("FAILED: " + input.message());
@@ -186,7 +186,7 @@ class BadInputIT {
         int metricsBefore = master.state().metrics(trial.id()).size();
 
         long restarted = api.restart(first, "a restart onto checkpoints of format 99");
-        Map<String, Object> failed = api.awaitEnd(restarted);
+        Map<String, Object> failed = api.awaitExitStatus(restarted, "FAILED: ");
 
         assertThat(failed).containsEntry("batchStatus", "FAILED");
         assertThat((String) failed.get("exitStatus")).startsWith("FAILED: trial it/" + parameters.get("externalTrialId")

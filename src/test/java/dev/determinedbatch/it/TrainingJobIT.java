@@ -164,7 +164,7 @@ class TrainingJobIT {
 
         parameters.remove("holdAtStep");
         long second = api.start("train", parameters).executionId();
-        Map<String, Object> refused = api.awaitEnd(second);
+        Map<String, Object> refused = api.awaitExitStatus(second, "FAILED: ");
         assertThat(refused).containsEntry("batchStatus", "FAILED");
         assertThat((String) refused.get("exitStatus")).contains("already being trained by job execution " + first);
 
