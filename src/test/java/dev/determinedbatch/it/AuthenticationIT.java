@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.determinedbatch.json.JsonParser;
 import dev.determinedbatch.standin.RecordedRequest;
-import dev.determinedbatch.standin.StandInMaster;
 import dev.determinedbatch.standin.Users;
 import dev.determinedbatch.testsupport.ApiUser;
 import dev.determinedbatch.testsupport.TestApiUsers;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,52 +16,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The job-control API needs a user (server-config/security.cli, the WAR's web.xml): none gets 401,
  * a viewer may only read, an operator may do everything; the server logs in to the master with a
  * password from its secrets directory; no password shows in an answer or in the server's log.
  */
-@ExtendWith(ArquillianExtension.class)
 @RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class AuthenticationIT {
+class AuthenticationIT extends OnTestServer {
 
     private static final String WRONG_PASSWORD = "not-" + TestApiUsers.OPERATOR.password();
     private static final Pattern TRIAL_START =
             Pattern.compile("/api/v1/experiments.*|/api/v1/trials|/api/v1/trials/\\d+/start|/api/v1/runs/start");
     private static final List<TrainingApi.Answer> ANSWERS = new ArrayList<>();
-    private static StandInMaster master;
 
-    @ArquillianResource
-    private URL base;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return HookedTrainingWar.create();
-    }
-
-    @BeforeAll
-    static void startMaster() {
-        master = ItMaster.start();
-    }
-
-    @AfterAll
-    static void stopMaster() {
-        master.close();
-    }
 
     @Test
     @Order(1)

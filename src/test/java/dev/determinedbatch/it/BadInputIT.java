@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.determinedbatch.standin.Checkpoint;
 import dev.determinedbatch.standin.MetricReport;
-import dev.determinedbatch.standin.StandInMaster;
 import dev.determinedbatch.standin.Trial;
 import dev.determinedbatch.training.DigitsDataset;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,15 +20,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,31 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * show that nothing was written or reported. Malformed dataset rows within the skip limit are
  * skipped, and their count is reported.
  */
-@ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class BadInputIT {
+class BadInputIT extends OnTestServer {
 
-    private static StandInMaster master;
 
-    @ArquillianResource
-    private URL base;
     @TempDir
     Path dir;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return TrainingJobIT.deployment();
-    }
-
-    @BeforeAll
-    static void startMaster() {
-        master = ItMaster.start();
-    }
-
-    @AfterAll
-    static void stopMaster() {
-        master.close();
-    }
 
     /** One bad input: the job parameters it sets and what the execution's exit status must say. */
     private record BadInput(Map<String, String> parameters, String message) {

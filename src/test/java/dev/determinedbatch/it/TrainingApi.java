@@ -83,12 +83,14 @@ final class TrainingApi {
     }
 
     /**
-     * Polls the execution (bounded) until its exit status says how it ended, which the training
-     * job sets once it has let go of its trial; returns its entity.
+     * Polls the execution (bounded) until it has ended and its exit status says how, which the
+     * training job sets once it has let go of its trial (a job that fails to start sets it before
+     * JBeret ends the execution); returns its entity.
      */
     Map<String, Object> awaitExitStatus(long executionId, String prefix) throws IOException, InterruptedException {
-        return awaitExecution(executionId, execution -> String.valueOf(execution.get("exitStatus")).startsWith(prefix),
-                "has no exit status starting with '" + prefix + "'");
+        return awaitExecution(executionId, execution -> ENDED.contains(String.valueOf(execution.get("batchStatus")))
+                        && String.valueOf(execution.get("exitStatus")).startsWith(prefix),
+                "has not ended with an exit status starting with '" + prefix + "'");
     }
 
     private Map<String, Object> awaitExecution(long executionId, java.util.function.Predicate<Map<String, Object>> done,

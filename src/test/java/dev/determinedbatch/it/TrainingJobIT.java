@@ -4,50 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.determinedbatch.standin.Checkpoint;
 import dev.determinedbatch.standin.MetricReport;
-import dev.determinedbatch.standin.StandInMaster;
 import dev.determinedbatch.standin.Trial;
 import java.net.URL;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The training job in a real WildFly, reporting to the master stand-in (the server's
  * {@code det.master}), driven over the job-control API as a user would.
  */
-@ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class TrainingJobIT {
+class TrainingJobIT extends OnTestServer {
 
-    private static StandInMaster master;
 
-    @ArquillianResource
-    private URL base;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return HookedTrainingWar.create();
-    }
-
-    @BeforeAll
-    static void startMaster() {
-        master = ItMaster.start();
-    }
-
-    @AfterAll
-    static void stopMaster() {
-        master.close();
-    }
 
     @Test
     void aFullRunCompletesWithTheExpectedCheckpointsAndMetrics() throws Exception {
