@@ -8,9 +8,6 @@ import dev.determinedbatch.client.SessionOptions;
 import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.fs.DirectoryStorage;
 import dev.determinedbatch.storage.fs.FileSystemStorages;
-import dev.determinedbatch.training.DigitsDataset;
-import dev.determinedbatch.training.MalformedDatasetException;
-import dev.determinedbatch.training.SkippedRow;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.JobExecution;
@@ -20,9 +17,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -81,46 +75,12 @@ public class TrainingEnvironment {
     }
 
     /**
-     * Loads the job's dataset, skipping up to {@code datasetSkipLimit} malformed rows, each
-     * logged as a WARNING (the first {@value DigitsDataset#KEPT_SKIPPED_ROWS}; the rest counted).
+     * The job's dataset, skipping up to {@code datasetSkipLimit} malformed rows.
      *
-     * @throws IllegalArgumentException naming the file and the problem: no such file, not gzip,
-     *                                  or more malformed rows than the limit (with their count
-     *                                  and the first of them)
+     * @throws IllegalArgumentException naming the file and the problem, see {@link TrainingData#load}
      */
-    public TrainingData dataset(TrainingJobParameters parameters) throws IOException {
-        String name = parameters.dataset() == null ? "the bundled digits"
-                : Path.of(parameters.dataset()).toAbsolutePath().toString();
-        DigitsDataset.Loaded loaded;
-        try (InputStream in = parameters.dataset() == null ? DigitsDataset.bundledStream()
-                : Files.newInputStream(Path.of(parameters.dataset()))) {
-            loaded = DigitsDataset.load(in, parameters.datasetSkipLimit());
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("job parameter 'dataset': no file " + name);
-        } catch (MalformedDatasetException e) {
-            throw new IllegalArgumentException("job parameter 'dataset': " + name + " has " + e.malformedRows()
-                    + " malformed rows, more than job parameter 'datasetSkipLimit' allows (" + e.skipLimit()
-                    + "); the first: " + SkippedRow.listed(e.firstMalformed()), e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("job parameter 'dataset': cannot read " + name + ": " + e.getMessage(), e);
-        }
-        logSkipped(name, loaded);
-        return TrainingData.of(loaded);
-    }
-
-    private static void logSkipped(String name, DigitsDataset.Loaded loaded) {
-        for (SkippedRow row : loaded.firstSkipped()) {
-            LOG.log(Level.WARNING, "dataset {0}: skipping malformed {1}", new Object[] {name, row});
-        }
-        int unnamed = loaded.skippedRows() - loaded.firstSkipped().size();
-        if (unnamed > 0) {
-            LOG.log(Level.WARNING, "dataset {0}: skipping {1} more malformed rows, not logged one by one",
-                    new Object[] {name, unnamed});
-        }
-        if (loaded.skippedRows() > 0) {
-            LOG.log(Level.WARNING, "dataset {0}: {1} malformed rows skipped, {2} rows used",
-                    new Object[] {name, loaded.skippedRows(), loaded.dataset().size()});
-        }
+    public TrainingData dataset(TrainingJobParameters parameters) {
+        return TrainingData.load(parameters.dataset(), parameters.datasetSkipLimit());
     }
 
     /** The configured checkpoint storage location: {@code det.checkpoint.storage}, else in the data directory. */

@@ -1,8 +1,17 @@
 package dev.determinedbatch.batch.support;
 
 import dev.determinedbatch.training.DigitsDataset;
+import dev.determinedbatch.training.MalformedDatasetException;
+import dev.determinedbatch.training.SkippedRow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The data one training job trains on: the split of the valid rows, and how many malformed rows
@@ -17,8 +26,54 @@ public record TrainingData(DigitsDataset.Split split, int rows, int skippedRows)
     /** Determined's metrics group of the data's counts: one report a run, at the step it starts from. */
     public static final String METRIC_GROUP = "dataset";
 
+    private static final Logger LOG = Logger.getLogger(TrainingData.class.getName());
+
     public static TrainingData of(DigitsDataset.Loaded loaded) {
         return new TrainingData(loaded.dataset().split(), loaded.dataset().size(), loaded.skippedRows());
+    }
+
+    /**
+     * Loads a job's dataset, a file or, when {@code dataset} is null, the bundled digits, skipping
+     * up to {@code skipLimit} malformed rows, each logged as a WARNING (the first
+     * {@value DigitsDataset#KEPT_SKIPPED_ROWS}; the rest counted).
+     *
+     * @throws IllegalArgumentException naming the file and the problem: no such file, not gzip,
+     *                                  or more malformed rows than the limit (with their count
+     *                                  and the first of them)
+     */
+    public static TrainingData load(String dataset, int skipLimit) {
+        String name = dataset == null ? "the bundled digits"
+                : Path.of(dataset).toAbsolutePath().toString();
+        DigitsDataset.Loaded loaded;
+        try (InputStream in = dataset == null ? DigitsDataset.bundledStream()
+                : Files.newInputStream(Path.of(dataset))) {
+            loaded = DigitsDataset.load(in, skipLimit);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("job parameter 'dataset': no file " + name);
+        } catch (MalformedDatasetException e) {
+            throw new IllegalArgumentException("job parameter 'dataset': " + name + " has " + e.malformedRows()
+                    + " malformed rows, more than job parameter 'datasetSkipLimit' allows (" + e.skipLimit()
+                    + "); the first: " + SkippedRow.listed(e.firstMalformed()), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("job parameter 'dataset': cannot read " + name + ": " + e.getMessage(), e);
+        }
+        logSkipped(name, loaded);
+        return of(loaded);
+    }
+
+    private static void logSkipped(String name, DigitsDataset.Loaded loaded) {
+        for (SkippedRow row : loaded.firstSkipped()) {
+            LOG.log(Level.WARNING, "dataset {0}: skipping malformed {1}", new Object[] {name, row});
+        }
+        int unnamed = loaded.skippedRows() - loaded.firstSkipped().size();
+        if (unnamed > 0) {
+            LOG.log(Level.WARNING, "dataset {0}: skipping {1} more malformed rows, not logged one by one",
+                    new Object[] {name, unnamed});
+        }
+        if (loaded.skippedRows() > 0) {
+            LOG.log(Level.WARNING, "dataset {0}: {1} malformed rows skipped, {2} rows used",
+                    new Object[] {name, loaded.skippedRows(), loaded.dataset().size()});
+        }
     }
 
     /** The counts as metrics: {@code rows} and {@code skippedRows}. */
