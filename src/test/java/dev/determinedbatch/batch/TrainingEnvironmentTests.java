@@ -7,6 +7,7 @@ import dev.determinedbatch.batch.support.TrainingJobParameters;
 import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.StoreObserver.Phase;
 import dev.determinedbatch.storage.StoredCheckpoint;
+import dev.determinedbatch.testsupport.HeldWrite;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -39,14 +39,9 @@ class TrainingEnvironmentTests {
         Files.createFile(pauses.resolve(CheckpointWritePause.armFile(Phase.MANIFEST_WRITTEN)));
 
         CompletableFuture<StoredCheckpoint> store = CompletableFuture.supplyAsync(() -> store(storage));
-        Path marker = pauses.resolve(CheckpointWritePause.MARKER);
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!Files.exists(marker)) {
-            assertThat(Instant.now()).as("a store paused within 60 s").isBefore(deadline);
-            Thread.sleep(10);
-        }
-        assertThat(Files.readString(marker)).endsWith(" " + Phase.MANIFEST_WRITTEN + "\n");
-        Files.delete(marker);
+        HeldWrite held = HeldWrite.await(pauses, Duration.ofSeconds(60));
+        assertThat(held.phase()).isEqualTo(Phase.MANIFEST_WRITTEN);
+        Files.delete(pauses.resolve(CheckpointWritePause.MARKER));
 
         assertThat(storage.find(store.get(60, TimeUnit.SECONDS).uuid())).isPresent();
         assertThat(temp.resolve("data").resolve("checkpoints")).isDirectory();

@@ -6,13 +6,13 @@ import dev.determinedbatch.batch.support.CheckpointWritePause;
 import dev.determinedbatch.standin.Checkpoint;
 import dev.determinedbatch.standin.StandInMaster;
 import dev.determinedbatch.testsupport.BootableJar;
+import dev.determinedbatch.testsupport.HeldWrite;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,11 +74,11 @@ final class KillRun {
                 for (KillPlan.Kill kill : plan.kills()) {
                     String context = seed + ", kill " + kill.number();
                     awaitCheckpoints(master, kill.checkpointsBefore(), context);
-                    String[] paused = null;
+                    HeldWrite paused = null;
                     if (kill.midWrite()) {
                         Files.createFile(pauses.resolve(CheckpointWritePause.armFile(kill.phase())));
-                        paused = awaitPause(pauses, context);
-                        assertThat(paused[1]).as(context).isEqualTo(kill.phase().name());
+                        paused = HeldWrite.await(pauses, WAIT);
+                        assertThat(paused.phase()).as(context).isEqualTo(kill.phase());
                     } else {
                         // the random moment is the point of a mid-chunk kill: no condition to wait for
                         Thread.sleep(kill.extraMillis());
@@ -94,13 +94,13 @@ final class KillRun {
                     System.out.println("kill-test: kill " + kill.number() + " of " + plan.kills().size()
                             + ": execution " + execution + ", pid " + pid + ", after " + kill.checkpointsBefore()
                             + " checkpoint(s), " + (paused == null ? "mid-chunk + " + kill.extraMillis() + " ms"
-                            : "mid-write at " + paused[1] + " of checkpoint " + paused[0]));
+                            : "mid-write at " + paused.phase() + " of checkpoint " + paused.uuid()));
 
                     audit.assertOnlyCompleteCheckpoints(pid, context);
                     audit.assertAllVerify(reported(master), context);
                     if (paused != null) {
                         assertKilledWrite(audit, master, paused, context);
-                        killedInWrites.add(paused[0]);
+                        killedInWrites.add(paused.uuid());
                     }
                     resumeFloor = furthestReported(master, trial);
 
@@ -147,15 +147,15 @@ final class KillRun {
     }
 
     /** What a store held at its phase and killed left: never reported, and what its phase promises. */
-    private static void assertKilledWrite(CheckpointStorageAudit audit, StandInMaster master, String[] paused,
+    private static void assertKilledWrite(CheckpointStorageAudit audit, StandInMaster master, HeldWrite paused,
                                           String context) throws IOException {
-        String uuid = paused[0];
+        String uuid = paused.uuid();
         assertThat(master.state().findCheckpoint(uuid)).as(context + ": killed inside its write, never reported")
                 .isEmpty();
-        switch (paused[1]) {
-            case "FILES_STAGED" -> audit.assertStagedOnly(uuid, false, context);
-            case "MANIFEST_WRITTEN" -> audit.assertStagedOnly(uuid, true, context);
-            default -> audit.assertVerifies(uuid, context + ": published, unreported");
+        switch (paused.phase()) {
+            case FILES_STAGED -> audit.assertStagedOnly(uuid, false, context);
+            case MANIFEST_WRITTEN -> audit.assertStagedOnly(uuid, true, context);
+            case PUBLISHED -> audit.assertVerifies(uuid, context + ": published, unreported");
         }
     }
 
@@ -207,19 +207,6 @@ final class KillRun {
                     .orElseThrow(() -> new AssertionError(context + ": no checkpoint reported"));
             master.clearRequests();
         }
-    }
-
-    /** The held store's uuid and phase, once it has written its marker; bounded. */
-    private static String[] awaitPause(Path pauses, String context) throws IOException, InterruptedException {
-        Path marker = pauses.resolve(CheckpointWritePause.MARKER);
-        Instant deadline = Instant.now().plus(WAIT);
-        while (!Files.exists(marker)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(context + ": no checkpoint write paused within " + WAIT);
-            }
-            Thread.sleep(20);
-        }
-        return Files.readString(marker, StandardCharsets.UTF_8).strip().split(" ");
     }
 
     private static long logSize(Path log) throws IOException {

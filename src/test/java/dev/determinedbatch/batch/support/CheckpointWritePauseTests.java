@@ -7,12 +7,11 @@ import dev.determinedbatch.storage.StoreObserver.Phase;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import dev.determinedbatch.storage.Verification;
 import dev.determinedbatch.storage.fs.DirectoryStorage;
+import dev.determinedbatch.testsupport.HeldWrite;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -58,10 +57,10 @@ class CheckpointWritePauseTests {
             Files.createFile(dir.resolve(CheckpointWritePause.armFile(phase)));
 
             CompletableFuture<StoredCheckpoint> paused = CompletableFuture.supplyAsync(() -> store(storage));
-            String[] marker = awaitMarker(dir).split(" ");
+            HeldWrite held = HeldWrite.await(dir, Duration.ofSeconds(60));
 
-            assertThat(marker[1]).isEqualTo(phase.name());
-            String uuid = marker[0];
+            assertThat(held.phase()).isEqualTo(phase);
+            String uuid = held.uuid();
             assertThat(dir.resolve(CheckpointWritePause.armFile(phase))).as("the arm is consumed").doesNotExist();
             assertThat(paused).as("paused at " + phase).isNotDone();
             assertThat(storage.find(uuid).isPresent()).as("under its uuid at " + phase)
@@ -109,18 +108,5 @@ class CheckpointWritePauseTests {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** The marker's content, once the paused store has written it (bounded). */
-    private static String awaitMarker(Path dir) throws IOException, InterruptedException {
-        Path marker = dir.resolve(CheckpointWritePause.MARKER);
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!Files.exists(marker)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no store paused within 60 s");
-            }
-            Thread.sleep(10);
-        }
-        return Files.readString(marker, StandardCharsets.UTF_8).strip();
     }
 }
