@@ -27,12 +27,14 @@ final class Network {
     private float[] activations = new float[0];
     private float[] logits = new float[0];
     private float[] gradActivations = new float[0];
+    private final float[] exps; // one row's exp(logit - max), for its sum and then its gradient
 
     private Network(int features, int hidden, int classes, List<Tensor> weights) {
         this.features = features;
         this.hidden = hidden;
         this.classes = classes;
         this.weights = weights;
+        this.exps = new float[classes];
         for (Tensor w : weights) {
             gradients.add(Tensor.zeros(w.name(), w.shape()));
         }
@@ -212,13 +214,14 @@ final class Network {
             float max = logits[base + best];
             float sum = 0f;
             for (int o = 0; o < classes; o++) {
-                sum += (float) StrictMath.exp(logits[base + o] - max);
+                exps[o] = (float) StrictMath.exp(logits[base + o] - max);
+                sum += exps[o];
             }
             float logSum = (float) StrictMath.log(sum);
             lossSum += logSum - (logits[base + y[r]] - max);
             if (gradient) {
                 for (int o = 0; o < classes; o++) {
-                    float p = (float) StrictMath.exp(logits[base + o] - max) / sum;
+                    float p = exps[o] / sum;
                     logits[base + o] = ((o == y[r] ? p - 1f : p)) / rows;
                 }
             }
