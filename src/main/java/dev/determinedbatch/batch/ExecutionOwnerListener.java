@@ -1,6 +1,7 @@
 package dev.determinedbatch.batch;
 
 import dev.determinedbatch.recovery.CrashRecoveryService;
+import dev.determinedbatch.recovery.FailedExitStatus;
 import jakarta.batch.api.listener.JobListener;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
@@ -36,7 +37,7 @@ public class ExecutionOwnerListener implements JobListener {
         try {
             recovery.keeper().claim(job.getInstanceId(), job.getExecutionId());
         } catch (SQLException | RuntimeException e) {
-            job.setExitStatus("FAILED: " + e.getMessage());
+            job.setExitStatus(FailedExitStatus.of(e));
             LOG.log(Level.SEVERE, "job " + job.getJobName() + " execution " + job.getExecutionId()
                     + " cannot start: " + e.getMessage());
             throw e;

@@ -9,6 +9,7 @@ import dev.determinedbatch.client.SessionOptions;
 import dev.determinedbatch.client.TrialSession;
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
+import dev.determinedbatch.recovery.FailedExitStatus;
 import jakarta.batch.api.listener.JobListener;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.context.JobContext;

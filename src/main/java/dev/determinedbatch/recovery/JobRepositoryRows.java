@@ -21,8 +21,6 @@ public final class JobRepositoryRows {
 
     /** The statuses of an execution that has not ended: JBeret's restart refuses them from a live JVM. */
     static final String RUNNING = "('STARTING', 'STARTED', 'STOPPING')";
-    /** JBeret's EXITSTATUS columns are VARCHAR(512). */
-    static final int EXIT_STATUS_LENGTH = 512;
 
     private final DataSource dataSource;
 
@@ -64,7 +62,7 @@ public final class JobRepositoryRows {
      */
     public boolean markFailed(Recovery recovery, Instant now) throws SQLException {
         long id = recovery.execution().executionId();
-        String exitStatus = truncate(recovery.exitStatus());
+        String exitStatus = FailedExitStatus.fit(recovery.exitStatus());
         Timestamp end = Timestamp.from(now);
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
@@ -134,7 +132,4 @@ public final class JobRepositoryRows {
         }
     }
 
-    private static String truncate(String exitStatus) {
-        return exitStatus.length() <= EXIT_STATUS_LENGTH ? exitStatus : exitStatus.substring(0, EXIT_STATUS_LENGTH);
-    }
 }

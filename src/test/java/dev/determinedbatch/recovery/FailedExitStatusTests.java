@@ -1,4 +1,4 @@
-package dev.determinedbatch.batch;
+package dev.determinedbatch.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
