@@ -9,14 +9,15 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * A trial's reports in the order they were made, on their way to the master: up to
@@ -49,6 +50,8 @@ final class ReportQueue {
     private final int capacity;
     private final Deque<Entry> memory = new ArrayDeque<>();
     private final Map<Long, CompletableFuture<Outcome>> waiters = new HashMap<>();
+    /** the uuids of the checkpoints whose report is made and neither delivered nor refused yet */
+    private final Set<String> unreportedCheckpoints = new HashSet<>();
     private Entry inFlight;
     /** where the report in flight is in the spill; null while it is only in memory */
     private MetricSpill.Line inFlightLine;
@@ -79,6 +82,9 @@ final class ReportQueue {
             throw new IllegalStateException("the trial session is closed: " + report.describe() + " was not taken");
         }
         Entry entry = new Entry(made, report, false);
+        if (report instanceof Report.Checkpoint checkpoint) {
+            unreportedCheckpoints.add(checkpoint.checkpoint().uuid());
+        }
         if (offline || spill.hasUnread() || memory.size() >= capacity) {
             spill(entry);
         } else {
@@ -175,6 +181,9 @@ final class ReportQueue {
         inFlight = null;
         inFlightLine = null;
         finished++;
+        if (entry.report() instanceof Report.Checkpoint checkpoint) {
+            unreportedCheckpoints.remove(checkpoint.checkpoint().uuid());
+        }
         CompletableFuture<Outcome> waiter = waiters.remove(entry.seq());
         if (refusal == null) {
             offline = false;
@@ -225,17 +234,9 @@ final class ReportQueue {
         return offline;
     }
 
-    /** Whether a report of this checkpoint is on its way. */
+    /** Whether a report of this checkpoint is on its way: made, and neither delivered nor refused. */
     synchronized boolean holdsCheckpoint(String uuid) {
-        if (Stream.concat(Stream.ofNullable(inFlight), memory.stream())
-                .anyMatch(e -> e.report() instanceof Report.Checkpoint c && c.checkpoint().uuid().equals(uuid))) {
-            return true;
-        }
-        try { // a spilled line names its uuid in plain text
-            return spill.hasUnread() && MetricSpill.readAll(spill.file()).stream().anyMatch(l -> l.contains(uuid));
-        } catch (IOException e) {
-            return true; // cannot tell: assume it is
-        }
+        return unreportedCheckpoints.contains(uuid);
     }
 
     /**
