@@ -94,11 +94,7 @@ final class MetricSpill {
             }
             byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
             try {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(false);
+                Durable.writeFully(channel, bytes, false);
             } catch (IOException e) {
                 // a torn line would hide the appends after it from the reader: cut it off
                 channel.truncate(before);

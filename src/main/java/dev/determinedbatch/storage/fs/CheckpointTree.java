@@ -5,7 +5,6 @@ import dev.determinedbatch.storage.CheckpointMetadata;
 import dev.determinedbatch.storage.FileChecksum;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -132,11 +131,7 @@ final class CheckpointTree {
     /** @return the number of bytes written */
     private static long writeDurably(Path file, byte[] bytes) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
+            Durable.writeFully(channel, bytes, true);
         }
         return bytes.length;
     }

@@ -4,7 +4,6 @@ import dev.determinedbatch.storage.CheckpointManifest;
 import dev.determinedbatch.storage.CheckpointUuid;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -57,24 +56,23 @@ final class ChecksumSidecars {
     }
 
     /**
-     * Writes a manifest and forces it, the {@code .checksums} directory and the base (which may
-     * just have got {@code .checksums}) to disk: once this returns, a crash cannot lose it.
+     * Writes a manifest and forces it, the {@code .checksums} directory and, when it has just
+     * got {@code .checksums}, the base to disk: once this returns, a crash cannot lose it.
      * A manifest left by a crashed store of the same uuid is replaced; its checkpoint does not
      * exist (the caller checked), so it belongs to no one.
      */
     void write(String uuid, CheckpointManifest manifest) throws IOException {
+        boolean newDirectory = !Files.isDirectory(directory);
         Files.createDirectories(directory);
         byte[] bytes = manifest.render();
         try (FileChannel channel = FileChannel.open(file(uuid), StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
+            Durable.writeFully(channel, bytes, true);
         }
         Durable.forceDirectory(directory);
-        Durable.forceDirectory(base);
+        if (newDirectory) {
+            Durable.forceDirectory(base);
+        }
     }
 
     /** Removes a manifest; one that is not there is fine. */

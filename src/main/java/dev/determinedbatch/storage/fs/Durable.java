@@ -1,6 +1,7 @@
 package dev.determinedbatch.storage.fs;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -26,5 +27,17 @@ public final class Durable {
         try (channel) {
             channel.force(true);
         }
+    }
+
+    /**
+     * Writes all of {@code bytes} at the channel's position and forces them to disk, with the
+     * file's metadata (its size, times) too when {@code metadata}.
+     */
+    public static void writeFully(FileChannel channel, byte[] bytes, boolean metadata) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        channel.force(metadata);
     }
 }
