@@ -75,8 +75,7 @@ public class TrainingStatuses {
         TrialIdentity trial = parameters.trial();
         try {
             return environment.storage(parameters).list().stream()
-                    .filter(c -> trial.externalExperimentId().equals(c.metadata().get("external_experiment_id"))
-                            && trial.externalTrialId().equals(c.metadata().get("external_trial_id")))
+                    .filter(c -> trial.owns(c.metadata()))
                     .max(Comparator.comparingLong(StoredCheckpoint::stepsCompleted));
         } catch (IOException e) {
             throw new UncheckedIOException("listing the checkpoints of trial " + trial.key() + " failed", e);

@@ -39,15 +39,14 @@ public final class TrainingCheckpoints {
         JobRecord job = training.job();
         TrialIdentity trial = training.parameters().trial();
         Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("steps_completed", run.stepsCompleted());
+        metadata.put(StoredCheckpoint.STEPS_COMPLETED, run.stepsCompleted());
         metadata.put(FORMAT_KEY, FORMAT_VERSION);
         metadata.put("trainer_format_version", TrainingStateFiles.FORMAT_VERSION);
         metadata.put("total_steps", run.totalSteps());
         metadata.put("job_name", job.jobName());
         metadata.put("job_instance_id", job.instanceId());
         metadata.put("job_execution_id", job.executionId());
-        metadata.put("external_experiment_id", trial.externalExperimentId());
-        metadata.put("external_trial_id", trial.externalTrialId());
+        trial.stamp(metadata);
         metadata.put("determined_experiment_id", training.session().info().experimentId());
         metadata.put("determined_trial_id", training.session().info().trialId());
         metadata.put("model_sha256", run.modelSha256());
@@ -65,8 +64,7 @@ public final class TrainingCheckpoints {
      */
     public static List<CheckpointReference> ofTrial(Checkpoints checkpoints, TrialIdentity trial) {
         return checkpoints.list().stream()
-                .filter(c -> trial.externalExperimentId().equals(c.metadata().get("external_experiment_id"))
-                        && trial.externalTrialId().equals(c.metadata().get("external_trial_id")))
+                .filter(c -> trial.owns(c.metadata()))
                 .map(c -> new CheckpointReference(c.uuid(), c.stepsCompleted()))
                 .toList();
     }
@@ -89,10 +87,9 @@ public final class TrainingCheckpoints {
                 throw new IllegalStateException("checkpoint " + uuid + " has format version " + format + " ("
                         + FORMAT_KEY + "); this server reads version " + FORMAT_VERSION);
             }
-            if (!trial.externalExperimentId().equals(metadata.get("external_experiment_id"))
-                    || !trial.externalTrialId().equals(metadata.get("external_trial_id"))) {
+            if (!trial.owns(metadata)) {
                 throw new IllegalStateException("checkpoint " + uuid + " belongs to trial "
-                        + metadata.get("external_experiment_id") + "/" + metadata.get("external_trial_id")
+                        + metadata.get(TrialIdentity.EXPERIMENT_KEY) + "/" + metadata.get(TrialIdentity.TRIAL_KEY)
                         + ", not to " + trial.key());
             }
             TrainingState state = TrainingStateFiles.read(dir.root());
