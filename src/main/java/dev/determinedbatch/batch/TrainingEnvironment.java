@@ -2,7 +2,6 @@ package dev.determinedbatch.batch;
 
 import dev.determinedbatch.batch.support.CheckpointWritePause;
 import dev.determinedbatch.batch.support.JobRecord;
-import dev.determinedbatch.batch.support.TrainingData;
 import dev.determinedbatch.batch.support.TrainingJobParameters;
 import dev.determinedbatch.client.SessionOptions;
 import dev.determinedbatch.storage.CheckpointStorage;
@@ -72,15 +71,6 @@ public class TrainingEnvironment {
             merged.putAll(own);
         }
         return merged;
-    }
-
-    /**
-     * The job's dataset, skipping up to {@code datasetSkipLimit} malformed rows.
-     *
-     * @throws IllegalArgumentException naming the file and the problem, see {@link TrainingData#load}
-     */
-    public TrainingData dataset(TrainingJobParameters parameters) {
-        return TrainingData.load(parameters.dataset(), parameters.datasetSkipLimit());
     }
 
     /** The configured checkpoint storage location: {@code det.checkpoint.storage}, else in the data directory. */

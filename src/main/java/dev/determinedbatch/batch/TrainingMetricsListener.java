@@ -54,7 +54,7 @@ public class TrainingMetricsListener implements ItemProcessListener {
             values.put("loss", (double) validation.loss());
             values.put("accuracy", (double) validation.accuracy());
             metrics.reportValidationMetrics(step.step(), values);
-            training.validated(validation);
+            training.validated(values);
             LOG.log(Level.INFO, "execution {0}: epoch {1} done, step {2} of {3}; training loss {4}; validation loss {5},"
                     + " accuracy {6}", new Object[] {job.getExecutionId(), step.epoch() + 1, String.valueOf(step.step()),
                         String.valueOf(run.totalSteps()), training.lastTrainingMetrics().get("loss"), validation.loss(),

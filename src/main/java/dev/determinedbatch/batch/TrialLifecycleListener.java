@@ -59,7 +59,7 @@ public class TrialLifecycleListener implements JobListener {
     private void open() throws IOException {
         JobRecord record = new JobRecord(job.getJobName(), job.getInstanceId(), job.getExecutionId());
         TrainingJobParameters parameters = environment.parameters(record);
-        TrainingData data = environment.dataset(parameters);
+        TrainingData data = TrainingData.load(parameters.dataset(), parameters.datasetSkipLimit());
         // configuration first: a malformed det.master must fail before the storage directory is made
         SessionOptions options = environment.sessionOptions();
         TrialSpec spec = TrialSpec.builder(environment.storage(parameters))

@@ -2,7 +2,6 @@ package dev.determinedbatch.batch.support;
 
 import dev.determinedbatch.client.TrialSession;
 import dev.determinedbatch.training.DigitsDataset;
-import dev.determinedbatch.training.Evaluation;
 import dev.determinedbatch.training.TrainingRun;
 import jakarta.batch.runtime.context.JobContext;
 import java.util.Map;
@@ -23,7 +22,7 @@ public final class ActiveTraining {
     private volatile CheckpointReference lastCheckpoint;
     private volatile Throwable failure;
     private volatile Map<String, Object> lastTrainingMetrics = Map.of();
-    private volatile Evaluation lastValidation;
+    private volatile Map<String, Object> lastValidationMetrics;
 
     public ActiveTraining(TrainingJobParameters parameters, JobRecord job, TrialSession session,
                           TrainingData data) {
@@ -116,18 +115,15 @@ public final class ActiveTraining {
         Map<String, Object> metrics = new java.util.LinkedHashMap<>();
         metrics.put(TrainingData.METRIC_GROUP, data.metrics());
         metrics.put("training", lastTrainingMetrics);
-        Evaluation validation = lastValidation;
+        Map<String, Object> validation = lastValidationMetrics;
         if (validation != null) {
-            metrics.put("validation", Map.of("loss", (double) validation.loss(), "accuracy", (double) validation.accuracy()));
+            metrics.put("validation", validation);
         }
         return metrics;
     }
 
-    public Evaluation lastValidation() {
-        return lastValidation;
-    }
-
-    public void validated(Evaluation evaluation) {
-        this.lastValidation = evaluation;
+    /** The validation metrics as reported. */
+    public void validated(Map<String, Object> reported) {
+        this.lastValidationMetrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(reported));
     }
 }

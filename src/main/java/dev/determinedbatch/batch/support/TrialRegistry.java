@@ -38,8 +38,4 @@ public class TrialRegistry {
     public Optional<ActiveTraining> training(long executionId) {
         return Optional.ofNullable(trainings.get(executionId));
     }
-
-    public Optional<Long> executionOf(TrialIdentity trial) {
-        return Optional.ofNullable(running.get(trial.key()));
-    }
 }
