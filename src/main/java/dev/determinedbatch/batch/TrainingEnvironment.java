@@ -50,7 +50,7 @@ public class TrainingEnvironment {
 
     public Path dataDirectory() {
         return Path.of(config.getOptionalValue(DATA_DIR, String.class)
-                .orElse(Path.of(System.getProperty("user.home"), ".local", "share", "determined-batch").toString()));
+                .orElse(SessionOptions.defaultDataDirectory().toString()));
     }
 
     public TrainingJobParameters parameters(JobRecord job) {

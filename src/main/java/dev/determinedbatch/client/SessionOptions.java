@@ -51,7 +51,7 @@ public record SessionOptions(
 
     public static SessionOptions local(Path metricsFile) {
         return new SessionOptions(Optional.empty(), metricsFile, Clock.systemUTC(), null,
-                duration -> Thread.sleep(duration.toMillis()), DEFAULT_QUEUE_CAPACITY, Duration.ofSeconds(1), 1000, true,
+                MasterConnection.Sleeper.REAL, DEFAULT_QUEUE_CAPACITY, Duration.ofSeconds(1), 1000, true,
                 defaultDataDirectory().resolve("spill"), DEFAULT_CLOSE_TIMEOUT);
     }
 
@@ -89,7 +89,8 @@ public record SessionOptions(
                 metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, timeout);
     }
 
-    static Path defaultDataDirectory() {
+    /** Where local metrics, the spill and (for the training job) checkpoints and the job repository live by default. */
+    public static Path defaultDataDirectory() {
         return Path.of(System.getProperty("user.home"), ".local", "share", "determined-batch");
     }
 
@@ -129,8 +130,10 @@ public record SessionOptions(
                 config.getOptionalValue("det.master.cert.file", String.class).orElse(null),
                 config.getOptionalValue("det.master.cert.name", String.class).orElse(null));
         MasterSettings settings = new MasterSettings(url, credentials, tls,
-                Duration.ofSeconds(config.getOptionalValue("det.master.timeout.connect", Integer.class).orElse(10)),
-                Duration.ofSeconds(config.getOptionalValue("det.master.timeout.read", Integer.class).orElse(60)),
+                config.getOptionalValue("det.master.timeout.connect", Integer.class).map(Duration::ofSeconds)
+                        .orElse(MasterSettings.DEFAULT_CONNECT_TIMEOUT),
+                config.getOptionalValue("det.master.timeout.read", Integer.class).map(Duration::ofSeconds)
+                        .orElse(MasterSettings.DEFAULT_READ_TIMEOUT),
                 config.getOptionalValue("det.master.retries", Integer.class).orElse(MasterSettings.DEFAULT_RETRIES),
                 MasterSettings.DEFAULT_BACKOFF);
         return options.withMaster(settings);

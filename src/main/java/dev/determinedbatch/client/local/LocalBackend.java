@@ -133,8 +133,10 @@ public final class LocalBackend implements TrialBackend {
                     "metrics", metrics.avgMetrics(), "batch_metrics", metrics.batchMetrics()));
             // every training step at INFO would drown the log; validation comes seldom
             Level level = MetricReport.TRAINING.equals(metrics.group()) ? Level.FINE : Level.INFO;
-            LOG.log(level, "trial {0} {1} metrics at step {2}: {3}", new Object[] {trialId, metrics.group(),
-                metrics.stepsCompleted(), PythonJson.wire(metrics.avgMetrics())});
+            if (LOG.isLoggable(level)) {
+                LOG.log(level, "trial {0} {1} metrics at step {2}: {3}", new Object[] {trialId, metrics.group(),
+                    metrics.stepsCompleted(), PythonJson.wire(metrics.avgMetrics())});
+            }
         } else if (report instanceof Report.Progress p) {
             append(event(runId, "progress", "progress", p.progress()));
         } else if (report instanceof Report.Checkpoint c) {

@@ -33,6 +33,9 @@ public final class MasterConnection implements AutoCloseable {
     /** Waits between retries; injected so that tests do not sleep. */
     @FunctionalInterface
     public interface Sleeper {
+        /** Sleeps for real. */
+        Sleeper REAL = duration -> Thread.sleep(duration.toMillis());
+
         void sleep(Duration duration) throws InterruptedException;
     }
 
@@ -50,7 +53,7 @@ public final class MasterConnection implements AutoCloseable {
     }
 
     public static MasterConnection open(MasterSettings settings) {
-        return open(settings, duration -> Thread.sleep(duration.toMillis()));
+        return open(settings, Sleeper.REAL);
     }
 
     public static MasterConnection open(MasterSettings settings, Sleeper sleeper) {
