@@ -106,12 +106,8 @@ final class ReportQueue {
 
     /** Appends the report in flight (unless spilled already), memory and {@code newest} to the spill. */
     private void spill(Entry newest) {
-        List<String> lines = new ArrayList<>();
         boolean inFlightToo = inFlight != null && inFlightLine == null;
-        if (inFlightToo) {
-            lines.add(ReportLines.write(inFlight.seq(), inFlight.report()));
-        }
-        memory.forEach(e -> lines.add(ReportLines.write(e.seq(), e.report())));
+        List<String> lines = unspilledLines();
         if (newest != null) {
             lines.add(ReportLines.write(newest.seq(), newest.report()));
         }
@@ -126,6 +122,16 @@ final class ReportQueue {
             throw new DeterminedException("cannot keep " + lines.size() + " reports in the spill file " + spill.file()
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** As spill lines, oldest first: the report in flight unless it is in the spill already, then memory. */
+    private List<String> unspilledLines() {
+        List<String> lines = new ArrayList<>();
+        if (inFlight != null && inFlightLine == null) {
+            lines.add(ReportLines.write(inFlight.seq(), inFlight.report()));
+        }
+        memory.forEach(e -> lines.add(ReportLines.write(e.seq(), e.report())));
+        return lines;
     }
 
     /** The next report to deliver, oldest first; waits for one. Null once closed. */
@@ -288,11 +294,7 @@ final class ReportQueue {
         waiters.clear();
         notifyAll();
         long from = inFlightLine != null ? inFlightLine.start() : spill.readCursor();
-        List<String> rest = new ArrayList<>();
-        if (inFlight != null && inFlightLine == null) {
-            rest.add(ReportLines.write(inFlight.seq(), inFlight.report()));
-        }
-        memory.forEach(e -> rest.add(ReportLines.write(e.seq(), e.report())));
+        List<String> rest = unspilledLines();
         memory.clear();
         spill.keep(from, rest);
         return made - finished;
