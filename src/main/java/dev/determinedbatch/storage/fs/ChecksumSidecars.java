@@ -8,12 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -34,15 +30,12 @@ final class ChecksumSidecars {
     private final Path base;
     private final Path directory;
     private final StagingArea staging;
-    private final Clock clock;
-    private final Duration staleAfter;
 
-    ChecksumSidecars(Path base, StagingArea staging, Clock clock, Duration staleAfter) {
+    /** Manifests in {@code base}; {@code staging} tells live writers and, with its age limit, stale leftovers. */
+    ChecksumSidecars(Path base, StagingArea staging) {
         this.base = base;
         this.directory = base.resolve(DIRECTORY_NAME);
         this.staging = staging;
-        this.clock = clock;
-        this.staleAfter = staleAfter;
     }
 
     /** Where the manifest of that checkpoint is kept. */
@@ -123,16 +116,7 @@ final class ChecksumSidecars {
         if (staging.hasEntry(uuid) || Files.exists(base.resolve(uuid), LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
-        if (ownersGone.contains(uuid)) {
-            return true;
-        }
-        Instant modified;
-        try {
-            modified = Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant();
-        } catch (NoSuchFileException removedMeanwhile) {
-            return false;
-        }
-        return Duration.between(modified, clock.instant()).compareTo(staleAfter) > 0;
+        return ownersGone.contains(uuid) || staging.isStale(entry);
     }
 
     private static String uuidOf(String name) {

@@ -130,7 +130,7 @@ public final class DirectoryStorage implements CheckpointStorage {
         this.uuids = options.uuids();
         this.staging = new StagingArea(base, options.hostname(), ProcessHandle.current().pid(),
                 options.clock(), options.staleAfter());
-        this.sidecars = new ChecksumSidecars(base, staging, options.clock(), options.staleAfter());
+        this.sidecars = new ChecksumSidecars(base, staging);
         this.observer = options.observer();
     }
 

@@ -84,9 +84,9 @@ final class StagingArea {
         int removed = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(area)) {
             for (Path entry : entries) {
-                if (isAbandoned(entry) && CheckpointTree.delete(entry)) {
+                Owner owner = Owner.of(entry.getFileName().toString());
+                if (isAbandoned(entry, owner) && CheckpointTree.delete(entry)) {
                     removed++;
-                    Owner owner = Owner.of(entry.getFileName().toString());
                     if (owner != null) {
                         removedUuids.add(owner.uuid);
                     }
@@ -96,11 +96,15 @@ final class StagingArea {
         return removed;
     }
 
-    private boolean isAbandoned(Path entry) throws IOException {
-        Owner owner = Owner.of(entry.getFileName().toString());
+    private boolean isAbandoned(Path entry, Owner owner) throws IOException {
         if (owner != null && owner.hostname.equals(hostname)) {
             return !isAlive(owner.pid);
         }
+        return isStale(entry);
+    }
+
+    /** Whether {@code entry} was last modified longer than the age limit ago; one gone meanwhile is not. */
+    boolean isStale(Path entry) throws IOException {
         Instant modified;
         try {
             modified = Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant();
