@@ -1,5 +1,6 @@
 package dev.determinedbatch.bench;
 
+import dev.determinedbatch.testsupport.Trees;
 import dev.determinedbatch.client.SessionOptions;
 import dev.determinedbatch.client.TrialSession;
 import dev.determinedbatch.client.core.TrialSpec;
@@ -15,10 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * Prints what the client costs, each figure next to a baseline measured in the same run:
@@ -42,7 +41,7 @@ public final class ClientBenchmark {
             metrics(work, reports);
             checkpoints(work, mib, rounds);
         } finally {
-            deleteTree(work);
+            Trees.delete(work);
         }
     }
 
@@ -153,11 +152,4 @@ public final class ClientBenchmark {
         return sorted[sorted.length / 2] / 1e9;
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

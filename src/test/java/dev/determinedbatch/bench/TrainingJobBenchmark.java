@@ -1,5 +1,6 @@
 package dev.determinedbatch.bench;
 
+import dev.determinedbatch.testsupport.Trees;
 import dev.determinedbatch.json.JsonParser;
 import dev.determinedbatch.json.PythonJson;
 import dev.determinedbatch.standin.MasterState;
@@ -25,7 +26,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.IntSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,7 +198,7 @@ public final class TrainingJobBenchmark {
                 }
             }
         } finally {
-            deleteTree(work);
+            Trees.delete(work);
         }
     }
 
@@ -314,11 +314,4 @@ public final class TrainingJobBenchmark {
         return durations.stream().map(d -> String.format("%.3f", d.toNanos() / 1e9)).collect(Collectors.joining(" "));
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

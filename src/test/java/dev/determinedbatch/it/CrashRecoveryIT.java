@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.determinedbatch.testsupport.BootableJar;
 import dev.determinedbatch.standin.StandInMaster;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,19 +23,14 @@ class CrashRecoveryIT {
         Path work = Files.createDirectories(Path.of("target", "crash-recovery-it")).toAbsolutePath();
         Path dataDir = Files.createTempDirectory(work, "data-");
         Path log = work.resolve(dataDir.getFileName() + ".log");
-        int standInPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            standInPort = socket.getLocalPort();
-        }
-        try (StandInMaster master = StandInMaster.start(standInPort)) {
-            String masterUrl = "http://127.0.0.1:" + standInPort;
+        try (StandInMaster master = StandInMaster.start()) {
+            String masterUrl = master.url();
             long execution;
             long killedPid;
             try (BootableJar first = BootableJar.start(dataDir, masterUrl, log)) {
                 execution = new TrainingApi(first.url()).start("train", parameters("crashed")).executionId();
                 // kill once the first checkpoint is reported: mid-training, at no chosen step
-                master.awaitRequest(r -> r.method().equals("POST") && r.path().equals("/api/v1/checkpoints"),
-                        Duration.ofSeconds(120)).orElseThrow(() -> new AssertionError("no checkpoint reported"));
+                StandInTrials.awaitCheckpointReport(master, Duration.ofSeconds(120), "no checkpoint reported");
                 killedPid = first.pid();
                 assertThat(first.kill(-9)).as("exit value after SIGKILL").isEqualTo(137);
             }

@@ -8,7 +8,6 @@ import dev.determinedbatch.standin.StandInMaster;
 import dev.determinedbatch.testsupport.BootableJar;
 import dev.determinedbatch.testsupport.HeldWrite;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,12 +53,8 @@ final class KillRun {
         CheckpointStorageAudit audit = new CheckpointStorageAudit(dataDir.resolve("checkpoints"));
         List<String> killedInWrites = new ArrayList<>();
         String seed = "seed " + plan.seed();
-        int standInPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            standInPort = socket.getLocalPort();
-        }
-        try (StandInMaster master = StandInMaster.start(standInPort)) {
-            String masterUrl = "http://127.0.0.1:" + standInPort;
+        try (StandInMaster master = StandInMaster.start()) {
+            String masterUrl = master.url();
             long logStart = logSize(log);
             BootableJar server = BootableJar.start(dataDir, masterUrl, log, serverProperties);
             Map<String, String> parameters = TrainingApi.longRun(experiment, "killed", epochs, 31);
@@ -203,8 +198,7 @@ final class KillRun {
     /** Waits for {@code count} more checkpoint reports, each bounded. */
     private static void awaitCheckpoints(StandInMaster master, int count, String context) throws InterruptedException {
         for (int i = 0; i < count; i++) {
-            master.awaitRequest(r -> r.method().equals("POST") && r.path().equals("/api/v1/checkpoints"), WAIT)
-                    .orElseThrow(() -> new AssertionError(context + ": no checkpoint reported"));
+            StandInTrials.awaitCheckpointReport(master, WAIT, context + ": no checkpoint reported");
             master.clearRequests();
         }
     }

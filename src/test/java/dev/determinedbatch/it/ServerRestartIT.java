@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.determinedbatch.testsupport.BootableJar;
 import dev.determinedbatch.standin.StandInMaster;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,19 +23,14 @@ class ServerRestartIT {
         Path work = Files.createDirectories(Path.of("target", "server-restart-it")).toAbsolutePath();
         Path dataDir = Files.createTempDirectory(work, "data-");
         Path log = work.resolve("servers.log");
-        int standInPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            standInPort = socket.getLocalPort();
-        }
-        try (StandInMaster master = StandInMaster.start(standInPort)) {
-            String masterUrl = "http://127.0.0.1:" + standInPort;
+        try (StandInMaster master = StandInMaster.start()) {
+            String masterUrl = master.url();
             long execution;
             try (BootableJar first = BootableJar.start(dataDir, masterUrl, log)) {
                 TrainingApi api = new TrainingApi(first.url());
                 execution = api.start("train", parameters("interrupted")).executionId();
                 // stop the server once the first checkpoint is reported: mid-training, at no chosen step
-                master.awaitRequest(r -> r.method().equals("POST") && r.path().equals("/api/v1/checkpoints"),
-                        Duration.ofSeconds(120)).orElseThrow(() -> new AssertionError("no checkpoint reported"));
+                StandInTrials.awaitCheckpointReport(master, Duration.ofSeconds(120), "no checkpoint reported");
                 first.stop();
             }
             try (BootableJar second = BootableJar.start(dataDir, masterUrl, log)) {

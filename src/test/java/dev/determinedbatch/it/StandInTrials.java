@@ -27,4 +27,10 @@ final class StandInTrials {
         return master.state().trials().stream().filter(t -> externalTrialId.equals(t.externalTrialId()))
                 .findFirst().orElseThrow(() -> new AssertionError("no trial " + externalTrialId));
     }
+
+    /** Waits (bounded) for the next checkpoint report the master receives; fails with {@code otherwise}. */
+    static void awaitCheckpointReport(StandInMaster master, Duration limit, String otherwise) throws InterruptedException {
+        master.awaitRequest(r -> r.method().equals("POST") && r.path().equals("/api/v1/checkpoints"), limit)
+                .orElseThrow(() -> new AssertionError(otherwise));
+    }
 }
