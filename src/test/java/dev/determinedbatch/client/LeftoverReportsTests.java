@@ -3,11 +3,8 @@ package dev.determinedbatch.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.determinedbatch.client.core.TrialSpec;
-import dev.determinedbatch.client.master.Credentials;
-import dev.determinedbatch.client.master.MasterSettings;
 import dev.determinedbatch.standin.StandInMaster;
 import dev.determinedbatch.storage.StoredCheckpoint;
-import dev.determinedbatch.storage.fs.FileSystemStorages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +53,7 @@ class LeftoverReportsTests {
         first.metrics().flush();
         master.faults().refuseConnections();
         report(first, 6, 10);
-        StoredCheckpoint stored = store(first, 10);
+        StoredCheckpoint stored = StandInSessions.store(first, 10);
         first.metrics().reportValidationMetrics(10, Map.of("accuracy", 0.5));
 
         List<String> warnings;
@@ -66,7 +63,7 @@ class LeftoverReportsTests {
             warnings = log.warnings();
         }
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(CLOSE_TIMEOUT.plusSeconds(10));
-        Path spill = TrialSessionTests.filesUnder(spillDir).get(0);
+        Path spill = StandInSessions.filesUnder(spillDir).get(0);
         assertThat(MetricSpill.readAll(spill)).hasSize(7);
         assertThat(warnings).anySatisfy(w -> assertThat(w).contains("was not marked STATE_COMPLETED: the master is unreachable"))
                 .anySatisfy(w -> assertThat(w).contains("within det.close.timeout (0.3 s)",
@@ -101,7 +98,7 @@ class LeftoverReportsTests {
         first.metrics().flush();
         master.faults().refuseConnections();
         report(first, 4, 6);
-        StoredCheckpoint stored = store(first, 6);
+        StoredCheckpoint stored = StandInSessions.store(first, 6);
         first.close();
         master.faults().acceptConnections();
 
@@ -119,7 +116,7 @@ class LeftoverReportsTests {
             assertThat(third.info().latestCheckpoint()).isEqualTo(stored.uuid());
         }
         // only the operator's copy is left: the spill itself is done with
-        Path undeliverable = TrialSessionTests.filesUnder(spillDir).get(0);
+        Path undeliverable = StandInSessions.filesUnder(spillDir).get(0);
         assertThat(undeliverable.getFileName().toString()).endsWith("-trial-" + trialId + ".undeliverable.jsonl");
         assertThat(warnings).singleElement().asString()
                 .contains("cannot deliver 3 metric reports (training of run 1: 3 at steps 4-6)")
@@ -127,7 +124,7 @@ class LeftoverReportsTests {
         assertThat(MetricSpill.readAll(undeliverable)).hasSize(3);
         assertThat(DeliveredReports.rows(master, trialId)).containsExactly("training 1 (run 1)", "training 2 (run 1)",
                 "training 3 (run 1)", "training 1 (run 2)", "training 2 (run 2)");
-        assertThat(TrialSessionTests.filesUnder(spillDir)).hasSize(1);
+        assertThat(StandInSessions.filesUnder(spillDir)).hasSize(1);
     }
 
     private static void report(TrialSession session, int from, int to) {
@@ -136,18 +133,11 @@ class LeftoverReportsTests {
         }
     }
 
-    private static StoredCheckpoint store(TrialSession session, long steps) {
-        return session.checkpoints().store(Map.of("steps_completed", steps),
-                dir -> Files.writeString(dir.resolve("state"), Long.toString(steps)));
-    }
-
     private TrialSpec spec() throws IOException {
-        return TrialSpec.builder(FileSystemStorages.open(checkpointDir.toString()))
-                .externalExperimentId("outage").externalTrialId("trial").build();
+        return StandInSessions.spec(checkpointDir, "outage", "trial");
     }
 
     private SessionOptions options(Path spill) {
-        return SessionOptions.master(MasterSettings.of(master.url(), Credentials.password("determined", "")))
-                .withTime(time, time, duration -> { }).withSpillDirectory(spill).withCloseTimeout(CLOSE_TIMEOUT);
+        return StandInSessions.options(master, time, spill).withCloseTimeout(CLOSE_TIMEOUT);
     }
 }

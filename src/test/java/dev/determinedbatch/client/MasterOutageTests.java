@@ -11,9 +11,7 @@ import dev.determinedbatch.client.master.MasterSettings;
 import dev.determinedbatch.standin.RecordedRequest;
 import dev.determinedbatch.standin.StandInMaster;
 import dev.determinedbatch.storage.StoredCheckpoint;
-import dev.determinedbatch.storage.fs.FileSystemStorages;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,7 +83,7 @@ class MasterOutageTests {
             session.metrics().flush(); // returns: all kept on disk while the master answers 503
             assertThat(spillFiles()).singleElement().satisfies(spill ->
                     assertThat(MetricSpill.readAll(spill)).hasSize(made.size() - 5 + 1));
-            stored = store(session, 30); // does not throw: stored, its report waits
+            stored = StandInSessions.store(session, 30); // does not throw: stored, its report waits
             assertThat(master.state().checkpoints()).isEmpty();
             train(session, 31, 40);
 
@@ -110,7 +108,7 @@ class MasterOutageTests {
             master.faults().refuseConnections();
             train(session, 11, 25);
             session.metrics().flush();
-            stored = store(session, 25);
+            stored = StandInSessions.store(session, 25);
             train(session, 26, 30);
 
             master.faults().acceptConnections();
@@ -150,7 +148,7 @@ class MasterOutageTests {
             session.metrics().flush();
             master.faults().expireTokens();
             train(session, 11, 20);
-            store(session, 20);
+            StandInSessions.store(session, 20);
         }
         assertDeliveredInOrderAndCompleted(trialId);
         assertThat(master.requests()).filteredOn(r -> r.path().equals("/api/v1/auth/login")).hasSize(2);
@@ -193,22 +191,16 @@ class MasterOutageTests {
         assertThat(master.state().trial(trialId).state()).isEqualTo("STATE_COMPLETED");
     }
 
-    private static StoredCheckpoint store(TrialSession session, long steps) {
-        return session.checkpoints().store(Map.of("steps_completed", steps),
-                dir -> Files.writeString(dir.resolve("state"), Long.toString(steps)));
-    }
-
     private List<Path> spillFiles() throws IOException {
-        return TrialSessionTests.filesUnder(spillDir);
+        return StandInSessions.filesUnder(spillDir);
     }
 
     private TrialSpec spec() throws IOException {
-        return TrialSpec.builder(FileSystemStorages.open(checkpointDir.toString()))
-                .externalExperimentId("outage").externalTrialId("trial").build();
+        return StandInSessions.spec(checkpointDir, "outage", "trial");
     }
 
     private MasterSettings settings() {
-        return MasterSettings.of(master.url(), Credentials.password("determined", ""));
+        return StandInSessions.settings(master);
     }
 
     private SessionOptions options(MasterConnection.Sleeper sleeper) {

@@ -15,7 +15,6 @@ import dev.determinedbatch.standin.StandInMaster;
 import dev.determinedbatch.standin.Users;
 import dev.determinedbatch.storage.CheckpointNotFoundException;
 import dev.determinedbatch.storage.StoredCheckpoint;
-import dev.determinedbatch.storage.fs.FileSystemStorages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -66,7 +65,7 @@ class TrialSessionTests {
                 .isInstanceOf(MasterUnreachableException.class)
                 .hasMessageContaining("cannot reach the Determined master at http://127.0.0.1:" + port);
         assertThat(waits).hasValue(MasterSettings.DEFAULT_RETRIES);
-        assertThat(filesUnder(checkpointDir)).isEmpty();
+        assertThat(StandInSessions.filesUnder(checkpointDir)).isEmpty();
     }
 
     @Test
@@ -90,8 +89,8 @@ class TrialSessionTests {
                     .hasMessage(bad.getValue()).hasMessageNotContaining("s3cret");
         }
         assertThat(master.requests()).isEmpty();
-        assertThat(filesUnder(spillDir)).isEmpty();
-        assertThat(filesUnder(checkpointDir)).isEmpty();
+        assertThat(StandInSessions.filesUnder(spillDir)).isEmpty();
+        assertThat(StandInSessions.filesUnder(checkpointDir)).isEmpty();
     }
 
     @Test
@@ -107,7 +106,7 @@ class TrialSessionTests {
                 .hasMessageContaining("HTTP 401")
                 .hasMessageNotContaining("wrong-pass-123");
         assertThat(master.requests()).extracting(RecordedRequest::path).containsExactly("/api/v1/auth/login");
-        assertThat(filesUnder(checkpointDir)).isEmpty();
+        assertThat(StandInSessions.filesUnder(checkpointDir)).isEmpty();
     }
 
     @Test
@@ -118,7 +117,7 @@ class TrialSessionTests {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("steps_completed");
         }
-        assertThat(filesUnder(checkpointDir)).isEmpty();
+        assertThat(StandInSessions.filesUnder(checkpointDir)).isEmpty();
         assertThat(master.requests()).noneMatch(r -> r.path().equals("/api/v1/checkpoints"));
         assertThat(master.state().checkpoints()).isEmpty();
     }
@@ -342,18 +341,10 @@ class TrialSessionTests {
     }
 
     private TrialSpec spec(String experiment, String trial) throws IOException {
-        return TrialSpec.builder(FileSystemStorages.open(checkpointDir.toString()))
-                .externalExperimentId(experiment).externalTrialId(trial).build();
+        return StandInSessions.spec(checkpointDir, experiment, trial);
     }
 
     private SessionOptions options() {
-        return SessionOptions.master(MasterSettings.of(master.url(), Credentials.password("determined", "")))
-                .withTime(time, time, duration -> { }).withSpillDirectory(spillDir);
-    }
-
-    static List<Path> filesUnder(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            return paths.filter(Files::isRegularFile).toList();
-        }
+        return StandInSessions.options(master, time, spillDir);
     }
 }
