@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,18 +38,13 @@ class GoldenScenarioTests {
     Path checkpointDir;
     @TempDir
     Path spillDir;
-    private StandInMaster master;
+    @AutoClose
+    private final StandInMaster master = StandInMaster.start();
     private ManualScheduler time;
 
     @BeforeEach
     void startMaster() {
-        master = StandInMaster.start();
         time = new ManualScheduler();
-    }
-
-    @AfterEach
-    void stopMaster() {
-        master.close();
     }
 
     @Test

@@ -13,8 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,18 +31,9 @@ class LeftoverReportsTests {
     Path spillDir;
     @TempDir
     Path otherSpillDir;
-    private StandInMaster master;
+    @AutoClose
+    private final StandInMaster master = StandInMaster.start();
     private final ManualScheduler time = new ManualScheduler();
-
-    @BeforeEach
-    void startMaster() {
-        master = StandInMaster.start();
-    }
-
-    @AfterEach
-    void stopMaster() {
-        master.close();
-    }
 
     @Test
     void closeDuringAnOutageKeepsWhatIsLeftAndTheNextSessionDeliversItBeforeItsRun() throws IOException {

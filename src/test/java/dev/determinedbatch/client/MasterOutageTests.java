@@ -18,8 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,19 +34,10 @@ class MasterOutageTests {
     Path checkpointDir;
     @TempDir
     Path spillDir;
-    private StandInMaster master;
+    @AutoClose
+    private final StandInMaster master = StandInMaster.start();
     private final ManualScheduler time = new ManualScheduler();
     private final List<String> made = new ArrayList<>();
-
-    @BeforeEach
-    void startMaster() {
-        master = StandInMaster.start();
-    }
-
-    @AfterEach
-    void stopMaster() {
-        master.close();
-    }
 
     @Test
     void a503WindowShorterThanTheConnectionsRetriesIsBridgedWithoutSpilling() throws IOException {

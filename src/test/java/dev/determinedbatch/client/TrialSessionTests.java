@@ -25,8 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,18 +36,9 @@ class TrialSessionTests {
     Path checkpointDir;
     @TempDir
     Path spillDir;
-    private StandInMaster master;
+    @AutoClose
+    private final StandInMaster master = StandInMaster.start();
     private final ManualScheduler time = new ManualScheduler();
-
-    @BeforeEach
-    void startMaster() {
-        master = StandInMaster.start();
-    }
-
-    @AfterEach
-    void stopMaster() {
-        master.close();
-    }
 
     @Test
     void anUnreachableMasterIsNamedAndNothingIsWritten() throws IOException {

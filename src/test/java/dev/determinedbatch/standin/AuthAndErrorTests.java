@@ -10,23 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class AuthAndErrorTests {
 
-    private StandInMaster master;
-
-    @BeforeEach
-    void start() {
-        master = StandInMaster.start();
-    }
-
-    @AfterEach
-    void stop() {
-        master.close();
-    }
+    @AutoClose
+    private final StandInMaster master = StandInMaster.start();
 
     private static void assertMasterError(MasterCalls.Reply reply, int status, long code) {
         assertThat(reply.status()).isEqualTo(status);

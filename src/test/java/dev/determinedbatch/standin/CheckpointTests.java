@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,24 +15,18 @@ class CheckpointTests {
     private static final String B = "00000000-0000-4000-8000-00000000000b";
     private static final String C = "00000000-0000-4000-8000-00000000000c";
 
-    private StandInMaster master;
-    private MasterCalls calls;
+    @AutoClose
+    private final StandInMaster master = StandInMaster.start();
+    private final MasterCalls calls = MasterCalls.as(master);
     private long trial;
     private String task;
 
     @BeforeEach
     void start() {
-        master = StandInMaster.start();
-        calls = MasterCalls.as(master);
         Map<String, Object> t = calls.newTrial("ckpt-exp");
         trial = ((Number) t.get("id")).longValue();
         task = (String) t.get("taskId");
         calls.start(trial);
-    }
-
-    @AfterEach
-    void stop() {
-        master.close();
     }
 
     private void report(String uuid, long steps, String reportTime) {

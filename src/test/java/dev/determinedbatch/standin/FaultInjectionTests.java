@@ -13,25 +13,14 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class FaultInjectionTests {
 
-    private StandInMaster master;
-    private MasterCalls calls;
-
-    @BeforeEach
-    void start() {
-        master = StandInMaster.start();
-        calls = MasterCalls.as(master);
-    }
-
-    @AfterEach
-    void stop() {
-        master.close();
-    }
+    @AutoClose
+    private final StandInMaster master = StandInMaster.start();
+    private final MasterCalls calls = MasterCalls.as(master);
 
     @Test
     void theNextMatchingRequestsFailThenSucceed() {

@@ -14,8 +14,7 @@ import java.util.function.Function;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,17 +26,8 @@ class GoldenReplayTests {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
     private static final String RUN1_CHECKPOINT = "00944a54-7c2e-4402-8e77-88a7e8988b22";
 
-    private StandInMaster master;
-
-    @BeforeEach
-    void start() {
-        master = StandInMaster.start();
-    }
-
-    @AfterEach
-    void stop() {
-        master.close();
-    }
+    @AutoClose
+    private final StandInMaster master = StandInMaster.start();
 
     /** One recorded request. */
     record Golden(String method, String path, String body) {

@@ -11,27 +11,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class MetricsTests {
 
-    private StandInMaster master;
-    private MasterCalls calls;
+    @AutoClose
+    private final StandInMaster master = StandInMaster.start();
+    private final MasterCalls calls = MasterCalls.as(master);
     private long trial;
 
     @BeforeEach
     void start() {
-        master = StandInMaster.start();
-        calls = MasterCalls.as(master);
         trial = ((Number) calls.newTrial("metrics-exp").get("id")).longValue();
         calls.start(trial);
-    }
-
-    @AfterEach
-    void stop() {
-        master.close();
     }
 
     @Test

@@ -14,8 +14,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -34,19 +33,9 @@ class ResponseShapeTests {
     record Shape(String call, List<String> required, List<String> optional, boolean emptyObject) {
     }
 
-    private StandInMaster master;
-    private MasterCalls calls;
-
-    @BeforeEach
-    void start() {
-        master = StandInMaster.start();
-        calls = MasterCalls.as(master);
-    }
-
-    @AfterEach
-    void stop() {
-        master.close();
-    }
+    @AutoClose
+    private final StandInMaster master = StandInMaster.start();
+    private final MasterCalls calls = MasterCalls.as(master);
 
     static List<Shape> shapes() throws IOException {
         List<Shape> shapes = new ArrayList<>();

@@ -7,8 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class TrialRunsTests {
@@ -16,19 +15,9 @@ class TrialRunsTests {
     private static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
 
     private final TestClock clock = new TestClock(T0);
-    private StandInMaster master;
-    private MasterCalls calls;
-
-    @BeforeEach
-    void start() {
-        master = StandInMaster.start(0, clock);
-        calls = MasterCalls.as(master);
-    }
-
-    @AfterEach
-    void stop() {
-        master.close();
-    }
+    @AutoClose
+    private final StandInMaster master = StandInMaster.start(0, clock);
+    private final MasterCalls calls = MasterCalls.as(master);
 
     @Test
     void experimentPutUpsertsOnTheExternalIdAndPostAlwaysCreates() {
