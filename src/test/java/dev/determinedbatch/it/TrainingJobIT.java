@@ -65,9 +65,7 @@ class TrainingJobIT extends OnTestServer {
         assertThat(master.state().checkpoints(trial.id())).extracting(Checkpoint::stepsCompleted).containsExactly(45L, 50L);
         api.awaitExitStatus(first, "STOPPED steps=50/180");
 
-        TrainingApi.Answer restarted = api.post("api/jobexecutions/" + first + "/restart", Map.of());
-        assertThat(restarted.status()).isEqualTo(200);
-        long second = restarted.executionId();
+        long second = api.restart(first, "restart of the stopped execution");
         assertThat(api.awaitEnd(second)).containsEntry("batchStatus", "COMPLETED");
         assertThat(api.training(second)).containsEntry("modelSha256", uninterrupted);
         awaitTrial(parameters, "STATE_COMPLETED");
@@ -86,7 +84,7 @@ class TrainingJobIT extends OnTestServer {
         assertThat((String) api.awaitExitStatus(first, "FAILED: ").get("exitStatus"))
                 .isEqualTo("FAILED: test hook: failing at step 52");
 
-        long second = api.post("api/jobexecutions/" + first + "/restart", Map.of()).executionId();
+        long second = api.restart(first, "restart of the failed execution");
         assertThat(api.awaitEnd(second)).containsEntry("batchStatus", "COMPLETED");
         assertThat(api.training(second)).containsEntry("modelSha256", uninterrupted);
         awaitTrial(parameters, "STATE_COMPLETED");
@@ -130,10 +128,7 @@ class TrainingJobIT extends OnTestServer {
         parameters.put("holdAtStep", "5");
         long first = api.start("train-hooked", parameters).executionId();
         String trialId = parameters.get("externalTrialId");
-        master.awaitRequest(r -> r.method().equals("PATCH") && r.body().contains("STATE_RUNNING")
-                && master.state().trials().stream().anyMatch(t -> trialId.equals(t.externalTrialId())
-                        && "STATE_RUNNING".equals(t.state())), java.time.Duration.ofSeconds(60))
-                .orElseThrow(() -> new AssertionError("trial " + trialId + " never ran"));
+        StandInTrials.await(master, trialId, "STATE_RUNNING");
 
         parameters.remove("holdAtStep");
         long second = api.start("train", parameters).executionId();
