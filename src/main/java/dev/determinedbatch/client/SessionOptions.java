@@ -98,6 +98,14 @@ public record SessionOptions(
         return defaultDataDirectory().resolve("metrics.jsonl");
     }
 
+    /**
+     * A key's value with an empty one kept: MicroProfile Config takes an empty value for an absent
+     * one, but Determined's client takes {@code DET_PASS=} for the empty password of its default users.
+     */
+    static Optional<String> valueEvenIfEmpty(Config config, String key) {
+        return Optional.ofNullable(config.getConfigValue(key).getValue());
+    }
+
     /** Reads the {@code det.*} keys; see the README's configuration table. */
     public static SessionOptions fromConfig(Config config) {
         Path metricsFile = config.getOptionalValue("det.local.metrics-file", String.class)
@@ -124,7 +132,7 @@ public record SessionOptions(
         }
         Credentials credentials = Credentials.resolve(
                 config.getOptionalValue("det.user", String.class),
-                config.getOptionalValue("det.pass", String.class),
+                valueEvenIfEmpty(config, "det.pass"),
                 config.getOptionalValue("det.user.token", String.class));
         MasterTls tls = new MasterTls(
                 config.getOptionalValue("det.master.cert.file", String.class).orElse(null),

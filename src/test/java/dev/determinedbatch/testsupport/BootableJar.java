@@ -55,8 +55,22 @@ public final class BootableJar implements AutoCloseable {
         return start(Path.of("target", "determined-batch-bootable.jar"), dataDir, master, log, properties);
     }
 
+    /**
+     * Starts the build's jar with {@code environment} as its only {@code DET_*} variables (none is
+     * inherited from the test's own environment, so a developer's {@code DET_MASTER} is never used).
+     */
+    public static BootableJar startWithEnvironment(Path dataDir, Path log, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        return start(Path.of("target", "determined-batch-bootable.jar"), dataDir, null, log, Map.of(), environment);
+    }
+
     private static BootableJar start(Path jar, Path dataDir, String master, Path log, Map<String, String> properties)
             throws IOException, InterruptedException {
+        return start(jar, dataDir, master, log, properties, Map.of());
+    }
+
+    private static BootableJar start(Path jar, Path dataDir, String master, Path log, Map<String, String> properties,
+                                     Map<String, String> environment) throws IOException, InterruptedException {
         int http = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -73,8 +87,11 @@ public final class BootableJar implements AutoCloseable {
         Path installDir = Files.createTempDirectory(dataDir.getParent(), "server-");
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
                 "--install-dir=" + installDir));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().keySet().removeIf(name -> name.startsWith("DET_") || name.startsWith("TRAINING_"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         BootableJar server = new BootableJar(process, http, log, installDir);
         try {
             server.awaitServing(Duration.ofSeconds(180));

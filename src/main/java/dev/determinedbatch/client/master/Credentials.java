@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * Who the client is towards the master: a user with a password (logged in with the salted
- * SHA-512 hash Determined's client sends), or a user with a ready token. {@link #toString()}
- * never shows the secret.
+ * SHA-512 hash Determined's client sends; an empty password is a password, Determined's default
+ * users have one), or a user with a ready token. {@link #toString()} never shows the secret.
  */
 public final class Credentials {
 
@@ -20,30 +20,35 @@ public final class Credentials {
     private final String username;
     private final String password;
     private final String token;
+    private final String fallbackReason;
 
-    private Credentials(String username, String password, String token) {
+    private Credentials(String username, String password, String token, String fallbackReason) {
         if (username == null || username.isBlank()) {
             throw new IllegalArgumentException("the Determined user name is empty");
         }
         this.username = username;
         this.password = password;
         this.token = token;
+        this.fallbackReason = fallbackReason;
     }
 
     public static Credentials password(String username, String password) {
-        return new Credentials(username, password == null ? "" : password, null);
+        return new Credentials(username, password == null ? "" : password, null, null);
     }
 
     public static Credentials token(String username, String token) {
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("the Determined user token is empty");
         }
-        return new Credentials(username, null, token);
+        return new Credentials(username, null, token, null);
     }
 
     /**
-     * Determined's rule: a user with a token uses it; else {@code user} and {@code password}
-     * (both); else user {@code determined} with an empty password.
+     * Determined's rule ({@code login_with_cache} in its {@code authentication.py}, for a process
+     * that cannot ask for a password and has no token cache): {@code DET_USER} with
+     * {@code DET_USER_TOKEN} uses the token; else {@code DET_USER} with {@code DET_PASS}, which
+     * may be empty; else the default user {@code determined} with an empty password, whatever
+     * else is set. The values are as configured: an empty password is {@code Optional.of("")}.
      */
     public static Credentials resolve(Optional<String> user, Optional<String> password, Optional<String> token) {
         if (user.isPresent() && token.isPresent()) {
@@ -52,11 +57,15 @@ public final class Credentials {
         if (user.isPresent() && password.isPresent()) {
             return password(user.get(), password.get());
         }
-        if (user.isPresent() != password.isPresent()) {
-            throw new IllegalArgumentException("DET_USER and DET_PASS (det.user, det.pass) must be set together,"
-                    + " or DET_USER with DET_USER_TOKEN");
-        }
-        return password(DEFAULT_USER, "");
+        String ignored = user.isPresent() ? "DET_USER (det.user) '" + user.get()
+                + "' is set without DET_PASS (det.pass) or DET_USER_TOKEN (det.user.token)"
+                : password.isPresent() ? "DET_PASS (det.pass) is set without DET_USER (det.user)"
+                : token.isPresent() ? "DET_USER_TOKEN (det.user.token) is set without DET_USER (det.user)"
+                : null;
+        String reason = ignored == null ? null : ignored + ", so, as Determined's client does, the default user '"
+                + DEFAULT_USER + "' with an empty password is used; set DET_USER with DET_PASS (DET_PASS= for an"
+                + " empty password) or with DET_USER_TOKEN";
+        return new Credentials(DEFAULT_USER, "", null, reason);
     }
 
     public String username() {
@@ -69,6 +78,14 @@ public final class Credentials {
 
     public boolean canLogIn() {
         return password != null;
+    }
+
+    /**
+     * Why these are the default user's although other credentials were configured: what was
+     * ignored and what to set instead; empty when nothing was.
+     */
+    public Optional<String> fallbackReason() {
+        return Optional.ofNullable(fallbackReason);
     }
 
     /** The password as the login call carries it: salted SHA-512 hex, an empty one as "". */

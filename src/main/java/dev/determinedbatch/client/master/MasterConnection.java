@@ -196,6 +196,8 @@ public final class MasterConnection implements AutoCloseable {
             throw new MasterException("authenticating user '" + credentials.username() + "' at " + settings.url()
                     + " (the given token was refused and no password is set)", 401, "");
         }
+        credentials.fallbackReason().ifPresent(reason -> LOG.log(Level.WARNING, "logging in to {0}: {1}",
+                new Object[] {settings.url(), reason}));
         Map<String, Object> login = new LinkedHashMap<>();
         login.put("password", credentials.hashedPassword());
         login.put("username", credentials.username());
@@ -205,7 +207,8 @@ public final class MasterConnection implements AutoCloseable {
         try {
             answer = send("POST /api/v1/auth/login", api -> api.login(body), false, refused -> false, false);
         } catch (MasterException e) {
-            throw new MasterException("login of user '" + credentials.username() + "' at " + settings.url(),
+            throw new MasterException("login of user '" + credentials.username() + "' at " + settings.url()
+                    + credentials.fallbackReason().map(reason -> " (" + reason + ")").orElse(""),
                     e.status(), e.masterMessage());
         }
         Object newToken = answer.get("token");

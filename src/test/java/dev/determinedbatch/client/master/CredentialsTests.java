@@ -1,7 +1,6 @@
 package dev.determinedbatch.client.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -28,8 +27,16 @@ class CredentialsTests {
         Credentials fallback = Credentials.resolve(Optional.empty(), Optional.empty(), Optional.empty());
         assertThat(fallback.username()).isEqualTo("determined");
         assertThat(fallback.hashedPassword()).isEmpty();
-        assertThatThrownBy(() -> Credentials.resolve(Optional.of("ann"), Optional.empty(), Optional.empty()))
-                .hasMessageContaining("DET_USER and DET_PASS");
+        assertThat(fallback.fallbackReason()).isEmpty();
+        Credentials emptyPassword = Credentials.resolve(Optional.of("admin"), Optional.of(""), Optional.empty());
+        assertThat(emptyPassword.username()).isEqualTo("admin");
+        assertThat(emptyPassword.canLogIn()).isTrue();
+        assertThat(emptyPassword.hashedPassword()).isEmpty();
+        assertThat(emptyPassword.fallbackReason()).isEmpty();
+        Credentials userAlone = Credentials.resolve(Optional.of("ann"), Optional.empty(), Optional.empty());
+        assertThat(userAlone.username()).isEqualTo("determined");
+        assertThat(userAlone.hashedPassword()).isEmpty();
+        assertThat(userAlone.fallbackReason()).get().asString().contains("'ann'", "DET_PASS");
     }
 
     @Test
