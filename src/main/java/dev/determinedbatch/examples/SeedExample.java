@@ -2,6 +2,7 @@ package dev.determinedbatch.examples;
 
 import dev.determinedbatch.client.TrialSession;
 import dev.determinedbatch.client.core.TrialSpec;
+import dev.determinedbatch.json.PythonJson;
 import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.fs.FileSystemStorages;
 import java.io.IOException;
@@ -42,16 +43,24 @@ public final class SeedExample {
                 .externalExperimentId(EXTERNAL_ID).externalTrialId(EXTERNAL_ID).build();
         TrialSession session = TrialSession.init(spec);
         try {
-            long last = train(session, steps, new Random());
+            long next = train(session, steps, new Random());
             session.close();
-            System.out.println("trained to step " + last + "; checkpoints in " + storage.config());
+            System.out.println("the next run starts at step " + next + "; checkpoints in " + storage.config());
         } catch (RuntimeException | IOException e) {
             session.close(e);
             throw e;
         }
     }
 
-    /** Runs {@code steps} steps from the latest checkpoint; returns the steps completed at the end. */
+    /**
+     * Runs {@code steps} steps from the latest checkpoint, value for value as the Python example:
+     * the step index {@code i} runs from the checkpoint's {@code i} (0 when fresh) and is what
+     * every report carries; at {@code (i + 1) % 10 == 0} a validation metric, progress
+     * {@code (i - initial) / steps} and a checkpoint with {@code steps_completed = i} and the
+     * file {@code state} = {@code "i,loss"}. A checkpoint written by either resumes in the other.
+     *
+     * @return the step index the next run starts from: the last checkpoint's {@code i}
+     */
     static long train(TrialSession session, int steps, Random random) throws IOException {
         long initial = 0;
         String latest = session.info().latestCheckpoint();
@@ -63,18 +72,20 @@ public final class SeedExample {
         }
         LOG.info("determined experiment id: " + session.info().experimentId());
         LOG.info("initial step: " + initial);
-        long end = initial + steps;
-        for (long step = initial + 1; step <= end; step++) {
-            session.metrics().reportTrainingMetrics(step, Map.of("loss", random.nextDouble()));
-            if (step % 10 == 0) {
+        long resumeFrom = initial;
+        for (long i = initial; i < initial + steps; i++) {
+            session.metrics().reportTrainingMetrics(i, Map.of("loss", random.nextDouble()));
+            if ((i + 1) % 10 == 0) {
                 double loss = random.nextDouble();
-                session.metrics().reportValidationMetrics(step, Map.of("loss", loss));
-                session.metrics().reportProgress((double) (step - initial) / steps);
-                String state = step + "," + loss;
-                session.checkpoints().store(Map.of("steps_completed", step),
+                session.metrics().reportValidationMetrics(i, Map.of("loss", loss));
+                session.metrics().reportProgress((double) (i - initial) / steps);
+                // Python writes f"{i},{loss}": the float as repr, which is also its JSON form
+                String state = i + "," + PythonJson.wire(loss);
+                session.checkpoints().store(Map.of("steps_completed", i),
                         dir -> Files.writeString(dir.resolve("state"), state, StandardCharsets.UTF_8));
+                resumeFrom = i;
             }
         }
-        return end;
+        return resumeFrom;
     }
 }

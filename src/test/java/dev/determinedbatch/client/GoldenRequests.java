@@ -19,10 +19,10 @@ import org.yaml.snakeyaml.Yaml;
  * and times become placeholders, numbers compare by value, the experiment config's YAML by its
  * content, and our checkpoint directory reads as the golden files' {@code /data/checkpoints}.
  */
-record GoldenRequests(List<Canonical> requests) {
+public record GoldenRequests(List<Canonical> requests) {
 
     /** One request, canonical. */
-    record Canonical(String method, String path, String accept, String authorization, Object body) {
+    public record Canonical(String method, String path, String accept, String authorization, Object body) {
         @Override
         public String toString() {
             return method + " " + path + " " + body;
@@ -34,7 +34,7 @@ record GoldenRequests(List<Canonical> requests) {
     private static final java.util.Set<String> ID_KEYS =
             java.util.Set.of("experimentId", "trialId", "runId", "trialRunId", "storageId");
 
-    static GoldenRequests load(String scenario) throws IOException {
+    public static GoldenRequests load(String scenario) throws IOException {
         try (InputStream in = GoldenRequests.class.getResourceAsStream("/golden/" + scenario + ".jsonl")) {
             if (in == null) {
                 throw new IOException("no golden file for " + scenario);
@@ -55,12 +55,12 @@ record GoldenRequests(List<Canonical> requests) {
         }
     }
 
-    static GoldenRequests of(List<RecordedRequest> recorded, String checkpointDir) {
+    public static GoldenRequests of(List<RecordedRequest> recorded, String checkpointDir) {
         return new GoldenRequests(recorded.stream().map(r -> canonical(r.method(), r.path(), r.header("Accept"),
                 r.header("Authorization"), r.body(), checkpointDir)).toList());
     }
 
-    GoldenRequests without(Predicate<Canonical> dropped) {
+    public GoldenRequests without(Predicate<Canonical> dropped) {
         return new GoldenRequests(requests.stream().filter(dropped.negate()).toList());
     }
 
