@@ -41,6 +41,27 @@ class TrialSessionTests {
     private final ManualScheduler time = new ManualScheduler();
 
     @Test
+    void eachLogLineReachesTheMasterOnceThoughItAnswersTheEmptyJsonString() throws IOException {
+        // the master answers POST /task-logs with "" (no object): that is delivered, not a failure to retry
+        java.util.logging.Logger script = java.util.logging.Logger.getLogger("trial.script");
+        String taskId;
+        try (TrialSession session = TrialSession.init(StandInSessions.spec(checkpointDir, "logs", "once"),
+                StandInSessions.options(master, time, spillDir))) {
+            taskId = master.state().trial(session.info().trialId()).taskId();
+            script.info("first");
+            time.advance(Duration.ofSeconds(1));
+            script.info("second");
+            for (int second = 0; second < 5; second++) {
+                time.advance(Duration.ofSeconds(1));
+            }
+        }
+        assertThat(master.state().taskLogs(taskId)).filteredOn(line -> line.startsWith("first") || line.startsWith("second"))
+                .containsExactly("first", "second");
+        assertThat(master.requests()).filteredOn(r -> r.path().equals("/task-logs")).hasSizeLessThanOrEqualTo(3)
+                .extracting(RecordedRequest::status).containsOnly(200);
+    }
+
+    @Test
     void anUnreachableMasterIsNamedAndNothingIsWritten() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -68,7 +68,16 @@ class AuthAndErrorTests {
     void callsWithoutAValidTokenAre401() {
         assertMasterError(new MasterCalls(master.url(), null).get("/api/v1/master"), 401, 16);
         assertMasterError(new MasterCalls(master.url(), "forged").get("/api/v1/me"), 401, 16);
-        assertMasterError(new MasterCalls(master.url(), "forged").send("POST", "/task-logs", List.of()), 401, 16);
+    }
+
+    @Test
+    void taskLogsNeedNoTokenAndAreAnsweredWithTheEmptyJsonString() {
+        // master/internal/core.go: postTaskLogs returns "", outside the authenticated /api/v1 routes
+        MasterCalls.Reply reply = new MasterCalls(master.url(), null).send("POST", "/task-logs", List.of(
+                map("task_id", "1.a", "timestamp", "2026-01-01T00:00:00+00:00", "rank", "0", "log", "one\n")));
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json()).isEqualTo("");
+        assertThat(master.state().taskLogs("1.a")).containsExactly("one");
     }
 
     @Test

@@ -147,7 +147,7 @@ public final class MasterConnection implements AutoCloseable {
                 }
                 throw refused;
             }
-            return body.isBlank() ? Map.of() : JsonParser.parseObject(body);
+            return answer(body);
         }
     }
 
@@ -228,6 +228,19 @@ public final class MasterConnection implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new MasterUnreachableException(what + " (interrupted while waiting to retry)", settings.url(), e);
         }
+    }
+
+    /**
+     * A successful answer's JSON object. Some routes answer with no object: the master's
+     * {@code POST /task-logs} answers the JSON string {@code ""}; that is success with no fields.
+     */
+    private static Map<String, Object> answer(String body) {
+        if (body.isBlank()) {
+            return Map.of();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object = JsonParser.parse(body) instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+        return object;
     }
 
     static String errorMessage(String body) {
