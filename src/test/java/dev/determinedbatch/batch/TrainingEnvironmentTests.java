@@ -115,7 +115,7 @@ class TrainingEnvironmentTests {
         TrainingEnvironment environment = new TrainingEnvironment(config(Map.of(
                 TrainingEnvironment.DATA_DIR, temp.resolve("data").toString(),
                 "det.checkpoint.storage", configured.toString(),
-                TrainingEnvironment.ALLOWED_STORAGE_ROOTS, extra.toString())));
+                TrainingEnvironment.ALLOWED_STORAGE_ROOTS, extra + "," + temp.resolve("a\\,b"))));
 
         store(environment.storage(parameters(environment, "checkpointStorage", extra.resolve("team-a").toString())));
         store(environment.storage(parameters(environment, "checkpointStorage", configured.resolve("run").toString())));
@@ -123,10 +123,11 @@ class TrainingEnvironmentTests {
 
         assertThat(extra.resolve("team-a")).isDirectory();
         assertThat(configured.resolve("run")).isDirectory();
-        assertThat(environment.storageRoots().roots()).containsExactly(configured, extra);
+        assertThat(environment.storageRoots().roots()).containsExactly(configured, extra, temp.resolve("a,b"));
         assertThatThrownBy(() -> environment.storage(parameters(environment, "checkpointStorage",
                 temp.resolve("data/checkpoints").toString())))
-                .hasMessageContaining("is outside the allowed checkpoint storage roots [" + configured + ", " + extra + "]");
+                .hasMessageContaining("is outside the allowed checkpoint storage roots [" + configured + ", " + extra
+                        + ", " + temp.resolve("a,b") + "]");
     }
 
     @Test
