@@ -5,6 +5,9 @@ import dev.determinedbatch.batch.support.JobRecord;
 import dev.determinedbatch.batch.support.TrainingJobParameters;
 import dev.determinedbatch.client.SessionOptions;
 import dev.determinedbatch.storage.CheckpointStorage;
+import dev.determinedbatch.storage.StorageLocationRefusedException;
+import dev.determinedbatch.storage.StorageRoots;
+import dev.determinedbatch.storage.StorageSpec;
 import dev.determinedbatch.storage.fs.DirectoryStorage;
 import dev.determinedbatch.storage.fs.FileSystemStorages;
 import jakarta.batch.operations.JobOperator;
@@ -17,6 +20,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +39,8 @@ public class TrainingEnvironment {
 
     /** Where the job repository, local checkpoints, local metrics and the metrics spill live by default. */
     public static final String DATA_DIR = "determined.batch.data.dir";
+    /** Further directories a job's {@code checkpointStorage} may choose, besides the default storage. */
+    public static final String ALLOWED_STORAGE_ROOTS = "determined.batch.storage.allowed-roots";
     private static final Logger LOG = Logger.getLogger(TrainingEnvironment.class.getName());
 
     private Config config;
@@ -84,24 +90,69 @@ public class TrainingEnvironment {
     }
 
     /**
-     * @throws IllegalArgumentException naming the parameter and the problem: a malformed
-     *                                  location, an unknown type, a directory that cannot be
-     *                                  created or written
+     * Where checkpoints may go when a job chooses its storage: the default storage's directory and
+     * the directories of {@value #ALLOWED_STORAGE_ROOTS}. The operator's own configuration is
+     * trusted; a job's choice is not (see {@link StorageRoots}).
+     *
+     * @throws IllegalArgumentException naming the config key of a malformed default storage or root
+     */
+    public StorageRoots storageRoots() {
+        List<Path> roots = new ArrayList<>();
+        try {
+            roots.add(StorageSpec.parse(defaultStorageLocation()).checkpointRoot());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("config key 'det.checkpoint.storage' (DET_CHECKPOINT_STORAGE): "
+                    + e.getMessage(), e);
+        }
+        try {
+            for (String root : config.getOptionalValues(ALLOWED_STORAGE_ROOTS, String.class).orElse(List.of())) {
+                if (!root.isBlank()) {
+                    roots.add(Path.of(root.strip()));
+                }
+            }
+            return StorageRoots.of(roots);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("config key '" + ALLOWED_STORAGE_ROOTS
+                    + "' (DETERMINED_BATCH_STORAGE_ALLOWED_ROOTS): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The job's checkpoint storage: the default one, or the one its parameters choose inside the
+     * {@linkplain #storageRoots() allowed roots}. Nothing is created before the choice is checked.
+     *
+     * @throws IllegalArgumentException naming the parameter and the problem: a location outside
+     *                                  the allowed roots or relative, a malformed location, an
+     *                                  unknown type, a directory that cannot be created or written
      */
     public CheckpointStorage storage(TrainingJobParameters parameters) throws IOException {
-        String location = parameters.checkpointStorage() != null ? parameters.checkpointStorage()
-                : defaultStorageLocation();
+        TrainingJobParameters.Setting chosen = parameters.checkpointStorage();
+        // a malformed root is the operator's to fix: its message names the config key, not the job parameter
+        StorageRoots roots = chosen == null ? null : storageRoots();
+        StorageSpec spec;
+        try {
+            spec = chosen == null ? StorageSpec.parse(defaultStorageLocation()) : roots.check(chosen.value());
+        } catch (StorageLocationRefusedException e) {
+            throw new IllegalArgumentException(chosen.source() + ": " + e.getMessage()
+                    + "; an operator adds roots with " + ALLOWED_STORAGE_ROOTS, e);
+        } catch (IllegalArgumentException e) {
+            throw storageError(e);
+        }
         DirectoryStorage.Options options = DirectoryStorage.Options.defaults();
         Optional<CheckpointWritePause> pause = checkpointWritePause();
         if (pause.isPresent()) {
             options = options.withObserver(pause.get());
         }
         try {
-            return FileSystemStorages.open(location, options);
+            return FileSystemStorages.open(spec, options);
         } catch (IllegalArgumentException | IOException e) {
-            throw new IllegalArgumentException("job parameter 'checkpointStorage' (or det.checkpoint.storage): "
-                    + e.getMessage(), e);
+            throw storageError(e);
         }
+    }
+
+    private static IllegalArgumentException storageError(Exception e) {
+        return new IllegalArgumentException("job parameter 'checkpointStorage' (or det.checkpoint.storage): "
+                + e.getMessage(), e);
     }
 
     /** The test-only pause in checkpoint writes, when {@value CheckpointWritePause#CONFIG_KEY} is set. */

@@ -1,8 +1,5 @@
 package dev.determinedbatch.storage;
 
-import dev.determinedbatch.json.JsonParser;
-
-import java.net.URI;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -57,21 +54,7 @@ public sealed interface StorageSpec permits StorageSpec.Directory, StorageSpec.S
      *                                  missing key, a {@code storage_path} outside {@code host_path}
      */
     static StorageSpec parse(Object configured) {
-        if (configured instanceof Path path) {
-            return directory(path);
-        }
-        if (configured instanceof Map<?, ?> map) {
-            return StorageSpecParser.fromMap(map);
-        }
-        if (configured instanceof CharSequence || configured instanceof URI) {
-            String text = configured.toString().strip();
-            if (text.startsWith("{")) {
-                return StorageSpecParser.fromMap(JsonParser.parseObject(text));
-            }
-            return StorageSpecParser.fromLocation(text);
-        }
-        throw new IllegalArgumentException("checkpoint storage must be a path, a file: URL or a"
-                + " mapping with a type, got " + (configured == null ? "nothing" : configured.getClass().getName()));
+        return StorageSpecParser.parse(configured, false);
     }
 
     /**

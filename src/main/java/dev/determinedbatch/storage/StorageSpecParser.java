@@ -1,5 +1,7 @@
 package dev.determinedbatch.storage;
 
+import dev.determinedbatch.json.JsonParser;
+
 import java.net.URI;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.InvalidPathException;
@@ -23,14 +25,45 @@ final class StorageSpecParser {
     private StorageSpecParser() {
     }
 
-    static StorageSpec fromLocation(String text) {
+    /**
+     * {@link StorageSpec#parse}; with {@code absoluteOnly}, a relative path (plain, or a
+     * mapping's {@code container_path} or {@code host_path}) is a {@link RelativePathException}
+     * instead of a path against the working directory.
+     */
+    static StorageSpec parse(Object configured, boolean absoluteOnly) {
+        if (configured instanceof Path path) {
+            return StorageSpec.directory(absolute(path, path.toString(), "checkpoint storage path", absoluteOnly));
+        }
+        if (configured instanceof Map<?, ?> map) {
+            return fromMap(map, absoluteOnly);
+        }
+        if (configured instanceof CharSequence || configured instanceof URI) {
+            String text = configured.toString().strip();
+            if (text.startsWith("{")) {
+                return fromMap(JsonParser.parseObject(text), absoluteOnly);
+            }
+            return fromLocation(text, absoluteOnly);
+        }
+        throw new IllegalArgumentException("checkpoint storage must be a path, a file: URL or a"
+                + " mapping with a type, got " + (configured == null ? "nothing" : configured.getClass().getName()));
+    }
+
+    /** A relative path where only an absolute one is accepted; the message names what and the path. */
+    static final class RelativePathException extends IllegalArgumentException {
+
+        RelativePathException(String what, String text) {
+            super(what + " '" + text + "' is relative");
+        }
+    }
+
+    private static StorageSpec fromLocation(String text, boolean absoluteOnly) {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("checkpoint storage path is empty");
         }
         // two letters at least, so that a Windows drive (C:\...) stays a path
         Matcher scheme = SCHEME.matcher(text);
         if (!scheme.find()) {
-            return StorageSpec.directory(path(text, "checkpoint storage path"));
+            return StorageSpec.directory(path(text, "checkpoint storage path", absoluteOnly));
         }
         String name = scheme.group(1).toLowerCase(Locale.ROOT);
         if (name.equals("file")) {
@@ -54,7 +87,7 @@ final class StorageSpecParser {
                 + String.join(" or ", StorageSpec.SUPPORTED_TYPES));
     }
 
-    static StorageSpec fromMap(Map<?, ?> given) {
+    private static StorageSpec fromMap(Map<?, ?> given, boolean absoluteOnly) {
         Map<String, Object> map = new LinkedHashMap<>();
         given.forEach((key, value) -> {
             if (!(key instanceof String name)) {
@@ -69,12 +102,14 @@ final class StorageSpecParser {
         }
         switch (typeName) {
             case "directory" -> {
-                Path path = path(required(map, "container_path", typeName), "directory container_path");
+                Path path = path(required(map, "container_path", typeName), "directory container_path",
+                        absoluteOnly);
                 return new StorageSpec.Directory(path,
                         others(map, DIRECTORY_KEYS, Set.of("type", "container_path"), typeName));
             }
             case "shared_fs" -> {
-                Path hostPath = path(required(map, "host_path", typeName), "shared_fs host_path");
+                Path hostPath = path(required(map, "host_path", typeName), "shared_fs host_path",
+                        absoluteOnly);
                 Object storagePath = map.get("storage_path");
                 if (storagePath != null && !(storagePath instanceof String)) {
                     throw new IllegalArgumentException("shared_fs storage_path must be a string, got " + storagePath);
@@ -128,11 +163,18 @@ final class StorageSpecParser {
         return others;
     }
 
-    private static Path path(String text, String what) {
+    private static Path path(String text, String what, boolean absoluteOnly) {
         try {
-            return Path.of(text);
+            return absolute(Path.of(text), text, what, absoluteOnly);
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException(what + " '" + text + "' is not a path: " + e.getMessage(), e);
         }
+    }
+
+    private static Path absolute(Path path, String text, String what, boolean absoluteOnly) {
+        if (absoluteOnly && !path.isAbsolute()) {
+            throw new RelativePathException(what, text);
+        }
+        return path;
     }
 }

@@ -1,6 +1,7 @@
 package dev.determinedbatch.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.determinedbatch.batch.support.CheckpointWritePause;
 import dev.determinedbatch.batch.support.TrainingJobParameters;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +25,10 @@ import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The checkpoint storage the environment opens, with the test-only write pause when it is configured. */
+/**
+ * The checkpoint storage the environment opens: inside the allowed roots when a job chooses it, with
+ * the test-only write pause when it is configured.
+ */
 class TrainingEnvironmentTests {
 
     @TempDir
@@ -61,8 +66,88 @@ class TrainingEnvironmentTests {
         }
     }
 
-    private static TrainingJobParameters parameters(TrainingEnvironment environment) {
-        return TrainingJobParameters.parse(new Properties(), environment.config(), "train", 1);
+    @Test
+    void aJobParameterOutsideTheAllowedRootsIsRefusedBeforeAnythingIsCreated() throws IOException {
+        Path extra = temp.resolve("mnt/ckpt");
+        TrainingEnvironment environment = new TrainingEnvironment(config(Map.of(
+                TrainingEnvironment.DATA_DIR, temp.resolve("data").toString(),
+                TrainingEnvironment.ALLOWED_STORAGE_ROOTS, extra + ", " + temp.resolve("other"))));
+        Path outside = temp.resolve("etc");
+        String roots = "[" + temp.resolve("data/checkpoints") + ", " + extra + ", " + temp.resolve("other") + "]";
+
+        for (String location : List.of(outside.toString(), "file://" + outside,
+                temp.resolve("data/checkpoints/../../etc").toString(),
+                "{\"type\": \"shared_fs\", \"host_path\": \"" + outside + "\"}")) {
+            assertThatThrownBy(() -> environment.storage(parameters(environment, "checkpointStorage", location)))
+                    .as(location)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("job parameter 'checkpointStorage': " + outside + " is outside the allowed checkpoint"
+                            + " storage roots " + roots + "; an operator adds roots with"
+                            + " determined.batch.storage.allowed-roots");
+        }
+        assertThatThrownBy(() -> environment.storage(parameters(environment, "checkpointStorage", "../../x")))
+                .hasMessageStartingWith("job parameter 'checkpointStorage': checkpoint storage path '../../x' is"
+                        + " relative; it must be an absolute path inside the allowed checkpoint storage roots " + roots);
+
+        try (var entries = Files.list(temp)) {
+            assertThat(entries).isEmpty();
+        }
+    }
+
+    @Test
+    void theTrainingDefaultIsHeldToTheSameRootsAndTheMessageNamesItsConfigKey() {
+        TrainingEnvironment environment = new TrainingEnvironment(config(Map.of(
+                TrainingEnvironment.DATA_DIR, temp.resolve("data").toString(),
+                "training.checkpointStorage", temp.resolve("elsewhere").toString())));
+
+        assertThatThrownBy(() -> environment.storage(parameters(environment)))
+                .hasMessage("config key 'training.checkpointStorage' (default of job parameter 'checkpointStorage'): "
+                        + temp.resolve("elsewhere") + " is outside the allowed checkpoint storage roots ["
+                        + temp.resolve("data/checkpoints") + "]; an operator adds roots with"
+                        + " determined.batch.storage.allowed-roots");
+        assertThat(temp.resolve("elsewhere")).doesNotExist();
+    }
+
+    @Test
+    void insideAnAllowedRootTheJobsChoiceIsOpenedAndTheConfiguredDefaultIsTrusted() throws IOException {
+        Path extra = temp.resolve("mnt/ckpt");
+        Path configured = temp.resolve("shared/checkpoints");
+        TrainingEnvironment environment = new TrainingEnvironment(config(Map.of(
+                TrainingEnvironment.DATA_DIR, temp.resolve("data").toString(),
+                "det.checkpoint.storage", configured.toString(),
+                TrainingEnvironment.ALLOWED_STORAGE_ROOTS, extra + "," + temp.resolve("a\\,b"))));
+
+        store(environment.storage(parameters(environment, "checkpointStorage", extra.resolve("team-a").toString())));
+        store(environment.storage(parameters(environment, "checkpointStorage", configured.resolve("run").toString())));
+        store(environment.storage(parameters(environment)));
+
+        assertThat(extra.resolve("team-a")).isDirectory();
+        assertThat(configured.resolve("run")).isDirectory();
+        assertThat(environment.storageRoots().roots()).containsExactly(configured, extra, temp.resolve("a,b"));
+        assertThatThrownBy(() -> environment.storage(parameters(environment, "checkpointStorage",
+                temp.resolve("data/checkpoints").toString())))
+                .hasMessageContaining("is outside the allowed checkpoint storage roots [" + configured + ", " + extra
+                        + ", " + temp.resolve("a,b") + "]");
+    }
+
+    @Test
+    void aRelativeAllowedRootIsTheOperatorsErrorNamingTheKey() {
+        TrainingEnvironment environment = new TrainingEnvironment(config(Map.of(
+                TrainingEnvironment.DATA_DIR, temp.resolve("data").toString(),
+                TrainingEnvironment.ALLOWED_STORAGE_ROOTS, "ckpt")));
+
+        assertThatThrownBy(() -> environment.storage(parameters(environment, "checkpointStorage",
+                temp.resolve("data/checkpoints/x").toString())))
+                .hasMessage("config key 'determined.batch.storage.allowed-roots' (DETERMINED_BATCH_STORAGE_ALLOWED_ROOTS):"
+                        + " checkpoint storage root 'ckpt' is relative; it must be an absolute path");
+    }
+
+    private static TrainingJobParameters parameters(TrainingEnvironment environment, String... nameValues) {
+        Properties job = new Properties();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            job.setProperty(nameValues[i], nameValues[i + 1]);
+        }
+        return TrainingJobParameters.parse(job, environment.config(), "train", 1);
     }
 
     private static StoredCheckpoint store(CheckpointStorage storage) {

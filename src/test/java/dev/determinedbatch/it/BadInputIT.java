@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.determinedbatch.standin.Checkpoint;
 import dev.determinedbatch.standin.MetricReport;
 import dev.determinedbatch.standin.Trial;
+import dev.determinedbatch.testsupport.TestApiUsers;
+import dev.determinedbatch.testsupport.Trees;
 import dev.determinedbatch.training.DigitsDataset;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,21 +23,38 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input to the training job in a real WildFly: each fails with a message naming the problem,
  * and the directory listings (checkpoint storage, metrics spill) and the stand-in master's record
- * show that nothing was written or reported. Malformed dataset rows within the skip limit are
- * skipped, and their count is reported.
+ * show that nothing was written or reported. A checkpoint storage outside the server's allowed
+ * roots is refused in every form, and nothing appears where it points. Malformed dataset rows
+ * within the skip limit are skipped, and their count is reported.
  */
 @RunAsClient
 class BadInputIT extends OnTestServer {
 
 
+    /** Datasets, and where the server must never write: outside its allowed checkpoint storage roots. */
     @TempDir
     Path dir;
+    /** This test's checkpoint storage: inside the root the test server allows (it.storage.dir). */
+    Path storageRoot;
+
+    @BeforeEach
+    void storageInsideTheAllowedRoot() throws IOException {
+        Path allowed = Files.createDirectories(allowedRoot());
+        storageRoot = Files.createTempDirectory(allowed, "bad-input-");
+    }
+
+    @AfterEach
+    void removeStorage() throws IOException {
+        Trees.delete(storageRoot);
+    }
 
     /** One bad input: the job parameters it sets and what the execution's exit status must say. */
     private record BadInput(Map<String, String> parameters, String message) {
@@ -43,7 +62,7 @@ class BadInputIT extends OnTestServer {
 
     @Test
     void badParametersStorageAndDataFailBeforeAnythingIsWrittenOrReported() throws Exception {
-        Path aFile = Files.writeString(dir.resolve("a-file"), "in the way");
+        Path aFile = Files.writeString(storageRoot.resolve("a-file"), "in the way");
         Path malformed = dataset(dir.resolve("malformed.csv.gz"), 4);
         Path notGzip = Files.writeString(dir.resolve("plain.csv"), "1,2,3\n");
         List<BadInput> inputs = new ArrayList<>(List.of(
@@ -65,7 +84,7 @@ class BadInputIT extends OnTestServer {
                         "job parameter 'dataset': " + malformed + " has 4 malformed rows, more than job parameter"
                                 + " 'datasetSkipLimit' allows (2); the first: line 1: expected 65 comma-separated"
                                 + " values (64 pixels and a label), got 3; line 101: expected 65")));
-        Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+        Path readOnly = Files.createDirectory(storageRoot.resolve("read-only"));
         Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
         if (!Files.isWritable(readOnly)) { // as root, permissions do not stop the server: the case above stands in
             inputs.add(new BadInput(Map.of("checkpointStorage", readOnly.toString()),
@@ -76,10 +95,10 @@ class BadInputIT extends OnTestServer {
         TrainingApi api = new TrainingApi(base);
         for (BadInput input : inputs) {
             Map<String, String> parameters = TrainingJobIT.parameters("bad");
-            parameters.put("checkpointStorage", dir.resolve("storage").toString());
+            parameters.put("checkpointStorage", storageRoot.resolve("storage").toString());
             parameters.putAll(input.parameters());
             String trialId = parameters.get("externalTrialId");
-            Map<Path, String> filesBefore = files(dir, spillDir());
+            Map<Path, String> filesBefore = files(dir, storageRoot, spillDir());
             int requestsBefore = master.requests().size();
             int checkpointsBefore = master.state().checkpoints().size();
             int metricsBefore = master.state().metrics().size();
@@ -88,8 +107,8 @@ class BadInputIT extends OnTestServer {
 
             assertThat(failed).as(input.message()).containsEntry("batchStatus", "FAILED");
             assertThat((String) failed.get("exitStatus")).startsWith("FAILED: " + input.message());
-            assertThat(files(dir, spillDir())).as(input.message()).isEqualTo(filesBefore);
-            assertThat(Files.exists(dir.resolve("storage"))).as(input.message()).isFalse();
+            assertThat(files(dir, storageRoot, spillDir())).as(input.message()).isEqualTo(filesBefore);
+            assertThat(Files.exists(storageRoot.resolve("storage"))).as(input.message()).isFalse();
             assertThat(master.state().trials()).noneMatch(t -> trialId.equals(t.externalTrialId()));
             assertThat(master.requests().subList(requestsBefore, master.requests().size()))
                     .noneMatch(r -> r.body().contains(trialId) || r.path().contains(trialId));
@@ -138,7 +157,7 @@ class BadInputIT extends OnTestServer {
     @Test
     void checkpointsOfAnUnknownFormatVersionAreNeverTrainedFromAndStayAsTheyAre() throws Exception {
         TrainingApi api = new TrainingApi(base);
-        Path storage = dir.resolve("storage");
+        Path storage = storageRoot.resolve("storage");
         Map<String, String> parameters = TrainingJobIT.parameters("unknown-format");
         parameters.put("checkpointStorage", storage.toString());
         parameters.put("stopAtStep", "50");
@@ -171,6 +190,64 @@ class BadInputIT extends OnTestServer {
         assertThat(files(storage, spillDir())).isEqualTo(filesBefore);
         assertThat(master.state().checkpoints(trial.id())).extracting(Checkpoint::uuid).isEqualTo(uuids);
         assertThat(master.state().metrics(trial.id())).hasSize(metricsBefore);
+    }
+
+    @Test
+    void checkpointStorageOutsideTheAllowedRootsIsRefusedAndNothingIsWrittenThereOrReported() throws Exception {
+        Path outside = Files.createDirectory(dir.resolve("etc"));
+        Path escape = Files.createSymbolicLink(storageRoot.resolve("escape"), outside);
+        Path allowed = allowedRoot();
+        String roots = "[" + Path.of(System.getProperty("it.data.dir"), "checkpoints") + ", " + allowed + "]";
+        String outsideRoots = " is outside the allowed checkpoint storage roots " + roots
+                + "; an operator adds roots with determined.batch.storage.allowed-roots";
+        String upAndOut = storageRoot + "/" + "../".repeat(storageRoot.getNameCount()) + outside.toString().substring(1);
+        List<BadInput> escapes = List.of(
+                new BadInput(Map.of("checkpointStorage", outside.toString()),
+                        "job parameter 'checkpointStorage': " + outside + outsideRoots),
+                new BadInput(Map.of("checkpointStorage", "file://" + outside),
+                        "job parameter 'checkpointStorage': " + outside + outsideRoots),
+                new BadInput(Map.of("checkpointStorage", upAndOut),
+                        "job parameter 'checkpointStorage': " + outside + outsideRoots),
+                new BadInput(Map.of("checkpointStorage", "../../x"),
+                        "job parameter 'checkpointStorage': checkpoint storage path '../../x' is relative; it must"
+                                + " be an absolute path inside the allowed checkpoint storage roots " + roots
+                                + "; an operator adds roots with determined.batch.storage.allowed-roots"),
+                new BadInput(Map.of("checkpointStorage", "{\"type\": \"shared_fs\", \"host_path\": \"" + outside + "\"}"),
+                        "job parameter 'checkpointStorage': " + outside + outsideRoots),
+                new BadInput(Map.of("checkpointStorage", "{\"type\": \"shared_fs\", \"host_path\": \"" + storageRoot
+                                + "\", \"storage_path\": \"escape/runs\"}"),
+                        "job parameter 'checkpointStorage': " + escape.resolve("runs") + " (through a symbolic link: "
+                                + outside.resolve("runs") + ")" + outsideRoots));
+
+        TrainingApi api = new TrainingApi(base);
+        TrainingApi viewer = new TrainingApi(base, TestApiUsers.VIEWER);
+        for (BadInput input : escapes) {
+            Map<String, String> parameters = TrainingJobIT.parameters("escape");
+            parameters.putAll(input.parameters());
+            String trialId = parameters.get("externalTrialId");
+            Map<Path, String> filesBefore = files(dir, storageRoot, spillDir());
+            int requestsBefore = master.requests().size();
+
+            long execution = api.start("train", parameters).executionId();
+            Map<String, Object> failed = api.awaitExitStatus(execution, "FAILED: ");
+            // the training status opens the execution's storage too: refused the same way, for a viewer as well
+            TrainingApi.Answer status = viewer.get("api/training/" + execution);
+
+            assertThat(failed).as(input.message()).containsEntry("batchStatus", "FAILED");
+            assertThat((String) failed.get("exitStatus")).isEqualTo("FAILED: " + input.message());
+            assertThat(status.status()).as(input.message()).isEqualTo(400);
+            assertThat(status.body()).as(input.message()).containsEntry("message", input.message());
+            assertThat(outside).as(input.message()).isEmptyDirectory();
+            assertThat(files(dir, storageRoot, spillDir())).as(input.message()).isEqualTo(filesBefore);
+            assertThat(master.state().trials()).noneMatch(t -> trialId.equals(t.externalTrialId()));
+            assertThat(master.requests().subList(requestsBefore, master.requests().size()))
+                    .noneMatch(r -> r.body().contains(trialId) || r.path().contains(trialId));
+        }
+    }
+
+    /** The further checkpoint storage root the test server allows (see arquillian.xml). */
+    private static Path allowedRoot() {
+        return Path.of(System.getProperty("it.storage.dir"));
     }
 
     private static Path spillDir() {

@@ -12,7 +12,7 @@ import org.eclipse.microprofile.config.Config;
  * Config ({@code training.<name>}), else the defaults. Every bad value fails here, before the
  * job touches Determined, with a message that names the parameter.
  *
- * @param checkpointStorage where checkpoints go; null for the configured default
+ * @param checkpointStorage where checkpoints go, and who chose it; null for the configured default
  * @param dataset           path of a digits CSV (gzip); null for the bundled copy
  * @param datasetSkipLimit  how many malformed dataset rows may be skipped; 0 refuses any
  */
@@ -22,7 +22,7 @@ public record TrainingJobParameters(
         long checkpointEverySteps,
         long checkpointEverySeconds,
         int reportEverySteps,
-        String checkpointStorage,
+        Setting checkpointStorage,
         String dataset,
         int datasetSkipLimit) {
 
@@ -81,7 +81,7 @@ public record TrainingJobParameters(
                 source.longValue("checkpointEverySteps", DEFAULT_CHECKPOINT_EVERY_STEPS),
                 source.longValue("checkpointEverySeconds", DEFAULT_CHECKPOINT_EVERY_SECONDS),
                 source.intValue("reportEverySteps", DEFAULT_REPORT_EVERY_STEPS),
-                source.text("checkpointStorage").orElse(null),
+                source.setting("checkpointStorage").orElse(null),
                 source.text("dataset").orElse(null),
                 source.intValue("datasetSkipLimit", DEFAULT_DATASET_SKIP_LIMIT));
     }
@@ -93,6 +93,13 @@ public record TrainingJobParameters(
         hparams.put("checkpointEverySeconds", checkpointEverySeconds);
         hparams.put("reportEverySteps", reportEverySteps);
         return hparams;
+    }
+
+    /**
+     * A value and where it came from, for a message: {@code job parameter 'x'}, or
+     * {@code config key 'training.x' (default of job parameter 'x')}.
+     */
+    public record Setting(String value, String source) {
     }
 
     /** Job parameter first, then {@code training.<name>} in MicroProfile Config. */
@@ -107,6 +114,10 @@ public record TrainingJobParameters(
                 value = config.getOptionalValue(CONFIG_PREFIX + name, String.class).orElse(null);
             }
             return Optional.ofNullable(value).map(String::strip).filter(v -> !v.isEmpty());
+        }
+
+        Optional<Setting> setting(String name) {
+            return text(name).map(value -> new Setting(value, source(name)));
         }
 
         long longValue(String name, long fallback) {
