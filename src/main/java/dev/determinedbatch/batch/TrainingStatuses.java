@@ -2,6 +2,7 @@ package dev.determinedbatch.batch;
 
 import dev.determinedbatch.batch.support.ActiveTraining;
 import dev.determinedbatch.batch.support.JobRecord;
+import dev.determinedbatch.batch.support.TrainingCheckpointMetadata;
 import dev.determinedbatch.batch.support.TrainingJobParameters;
 import dev.determinedbatch.batch.support.TrialIdentity;
 import dev.determinedbatch.batch.support.TrialRegistry;
@@ -61,28 +62,22 @@ public class TrainingStatuses {
         if (furthest.isEmpty()) {
             return new TrainingStatus(executionId, status, null, null, 0, null, null, Map.of(), null);
         }
-        Map<String, Object> metadata = furthest.get().metadata();
-        long steps = furthest.get().stepsCompleted();
-        Long total = asLong(metadata.get("total_steps"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> metrics = metadata.get("metrics") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-        return new TrainingStatus(executionId, status, asLong(metadata.get("determined_experiment_id")),
-                asLong(metadata.get("determined_trial_id")), steps, total, furthest.get().uuid(), metrics,
-                total != null && steps == total ? (String) metadata.get("model_sha256") : null);
+        StoredCheckpoint checkpoint = furthest.get();
+        TrainingCheckpointMetadata metadata = TrainingCheckpointMetadata.read(checkpoint.uuid(), checkpoint.metadata());
+        Long total = metadata.totalSteps();
+        return new TrainingStatus(executionId, status, metadata.determinedExperimentId(), metadata.determinedTrialId(),
+                metadata.stepsCompleted(), total, checkpoint.uuid(), metadata.metrics(),
+                total != null && metadata.stepsCompleted() == total ? metadata.modelSha256() : null);
     }
 
     private Optional<StoredCheckpoint> furthestCheckpoint(TrainingJobParameters parameters) {
         TrialIdentity trial = parameters.trial();
         try {
             return environment.storage(parameters).list().stream()
-                    .filter(c -> trial.owns(c.metadata()))
+                    .filter(c -> TrainingCheckpointMetadata.belongsTo(c.metadata(), trial))
                     .max(Comparator.comparingLong(StoredCheckpoint::stepsCompleted));
         } catch (IOException e) {
             throw new UncheckedIOException("listing the checkpoints of trial " + trial.key() + " failed", e);
         }
-    }
-
-    private static Long asLong(Object value) {
-        return value instanceof Number n ? n.longValue() : null;
     }
 }

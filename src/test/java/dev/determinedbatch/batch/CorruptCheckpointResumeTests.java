@@ -1,5 +1,6 @@
 package dev.determinedbatch.batch;
 
+import dev.determinedbatch.batch.support.TrainingCheckpointMetadata;
 import dev.determinedbatch.batch.support.TrainingCheckpoints;
 import dev.determinedbatch.batch.support.TrialIdentity;
 import dev.determinedbatch.client.Checkpoints;
@@ -111,7 +112,7 @@ class CorruptCheckpointResumeTests {
         try (TrialSession session = open(TRIAL)) {
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("steps_completed", step);
-            metadata.put(TrainingCheckpoints.FORMAT_KEY, TrainingCheckpoints.FORMAT_VERSION);
+            metadata.put(TrainingCheckpointMetadata.FORMAT_KEY, TrainingCheckpointMetadata.FORMAT_VERSION);
             metadata.put("external_experiment_id", TRIAL.externalExperimentId());
             metadata.put("external_trial_id", TRIAL.externalTrialId());
             return session.checkpoints().store(metadata, d -> {

@@ -10,23 +10,20 @@ import dev.determinedbatch.training.TrainingStateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A training checkpoint as one Determined checkpoint: the trainer's files (weights and
- * optimizer as safetensors, the rest as JSON), the metrics not yet reported, and metadata that
- * says whose it is ({@code steps_completed}, job, execution, trial identity, format version).
+ * optimizer as safetensors, the rest as JSON), the metrics not yet reported, and
+ * {@link TrainingCheckpointMetadata} that says whose it is.
  */
 public final class TrainingCheckpoints {
 
-    public static final String FORMAT_KEY = "determined_batch_format";
-    public static final int FORMAT_VERSION = 1;
     static final String PENDING_METRICS = "pending-metrics.json";
 
     /** A checkpoint read back. */
-    public record Restored(StoredCheckpoint checkpoint, TrainingState state, List<StepResult> pendingMetrics) {
+    public record Restored(StoredCheckpoint checkpoint, TrainingCheckpointMetadata metadata, TrainingState state,
+                           List<StepResult> pendingMetrics) {
     }
 
     private TrainingCheckpoints() {
@@ -37,22 +34,13 @@ public final class TrainingCheckpoints {
         TrainingRun run = training.run();
         TrainingState state = run.state();
         JobRecord job = training.job();
-        TrialIdentity trial = training.parameters().trial();
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put(StoredCheckpoint.STEPS_COMPLETED, run.stepsCompleted());
-        metadata.put(FORMAT_KEY, FORMAT_VERSION);
-        metadata.put("trainer_format_version", TrainingStateFiles.FORMAT_VERSION);
-        metadata.put("total_steps", run.totalSteps());
-        metadata.put("job_name", job.jobName());
-        metadata.put("job_instance_id", job.instanceId());
-        metadata.put("job_execution_id", job.executionId());
-        trial.stamp(metadata);
-        metadata.put("determined_experiment_id", training.session().info().experimentId());
-        metadata.put("determined_trial_id", training.session().info().trialId());
-        metadata.put("model_sha256", run.modelSha256());
-        metadata.put("metrics", training.latestMetrics());
+        TrainingCheckpointMetadata metadata = new TrainingCheckpointMetadata(run.stepsCompleted(),
+                TrainingCheckpointMetadata.FORMAT_VERSION, TrainingStateFiles.FORMAT_VERSION, run.totalSteps(),
+                job.jobName(), job.instanceId(), job.executionId(), training.parameters().trial(),
+                training.session().info().experimentId(), training.session().info().trialId(), run.modelSha256(),
+                training.latestMetrics());
         String pendingJson = MetricAggregator.toJson(training.metrics().pending());
-        return training.session().checkpoints().store(metadata, dir -> {
+        return training.session().checkpoints().store(metadata.toMap(), dir -> {
             TrainingStateFiles.write(state, dir);
             Files.writeString(dir.resolve(PENDING_METRICS), pendingJson, StandardCharsets.UTF_8);
         });
@@ -64,7 +52,7 @@ public final class TrainingCheckpoints {
      */
     public static List<CheckpointReference> ofTrial(Checkpoints checkpoints, TrialIdentity trial) {
         return checkpoints.list().stream()
-                .filter(c -> trial.owns(c.metadata()))
+                .filter(c -> TrainingCheckpointMetadata.belongsTo(c.metadata(), trial))
                 .map(c -> new CheckpointReference(c.uuid(), c.stepsCompleted()))
                 .toList();
     }
@@ -81,15 +69,9 @@ public final class TrainingCheckpoints {
      */
     public static Restored restore(Checkpoints checkpoints, String uuid, TrialIdentity trial) {
         return checkpoints.restore(uuid, dir -> {
-            Map<String, Object> metadata = dir.checkpoint().metadata();
-            Object format = metadata.get(FORMAT_KEY);
-            if (!(format instanceof Number n) || n.intValue() != FORMAT_VERSION) {
-                throw new IllegalStateException("checkpoint " + uuid + " has format version " + format + " ("
-                        + FORMAT_KEY + "); this server reads version " + FORMAT_VERSION);
-            }
-            if (!trial.owns(metadata)) {
-                throw new IllegalStateException("checkpoint " + uuid + " belongs to trial "
-                        + metadata.get(TrialIdentity.EXPERIMENT_KEY) + "/" + metadata.get(TrialIdentity.TRIAL_KEY)
+            TrainingCheckpointMetadata metadata = TrainingCheckpointMetadata.read(uuid, dir.checkpoint().metadata());
+            if (!metadata.trial().equals(trial)) {
+                throw new IllegalStateException("checkpoint " + uuid + " belongs to trial " + metadata.trial().key()
                         + ", not to " + trial.key());
             }
             TrainingState state = TrainingStateFiles.read(dir.root());
@@ -99,7 +81,7 @@ public final class TrainingCheckpoints {
             } catch (IllegalArgumentException e) {
                 throw new IOException("checkpoint " + uuid + ": " + PENDING_METRICS + " is malformed: " + e.getMessage(), e);
             }
-            return new Restored(dir.checkpoint(), state, pending);
+            return new Restored(dir.checkpoint(), metadata, state, pending);
         }, Verification.REQUIRED);
     }
 }
