@@ -8,13 +8,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Delivers what an earlier session of the same trial left in its spill file (it was closed while
- * the master was unreachable, or its process died), before the new session starts its run.
+ * the master was unreachable, or its process died): the next session of the trial before it
+ * starts its run, or, once the master answers again, the {@link LeftoverCourier}.
  *
  * <p>Every report goes out as it was made, under its own run id, never re-labelled: the master
  * keeps a run's metrics apart from a later run's (it archives those a later run supersedes), and
@@ -29,21 +33,65 @@ import java.util.logging.Logger;
  * the master refuses, are moved to the {@code .undeliverable.jsonl} file beside the spill and
  * counted in a warning, so that nothing disappears silently. Reports a crashed process may
  * already have delivered count as delivered when the master answers that it holds them.
+ *
+ * <p>A session closed during an outage leaves its {@link Report.FinalState} last. The courier
+ * sends it after the reports, as close would have: the state PATCH of PROTOCOL.md. It is not
+ * sent when the master refused a metrics report of that run as superseded (a newer run owns the
+ * trial's state then); it is set aside with those reports. A next session does not send it
+ * either: its own run starts the trial again at once.
  */
 final class LeftoverReports {
 
     private static final Logger LOG = Logger.getLogger(LeftoverReports.class.getName());
 
+    /** Who delivers: decides what becomes of the final state left with the reports. */
+    enum Deliverer {
+        /** the next session of the trial, before it starts its run, which makes the final state moot */
+        NEXT_SESSION,
+        /** the leftover courier: sends the final state after the reports */
+        COURIER
+    }
+
+    /**
+     * What one delivery did.
+     *
+     * @param delivered   what the master took
+     * @param left        how many lines stay in the spill file for a later try
+     * @param unreachable why the rest stays (the master is unreachable), or null
+     */
+    record Delivery(ReportTally delivered, int left, DeterminedException unreachable) {
+    }
+
     private LeftoverReports() {
     }
 
     /**
+     * Delivers before a session's run starts.
+     *
      * @throws DeterminedException when the master is unreachable; the reports not delivered yet
      *                             stay in the spill file for the next try
      */
     static void deliver(MetricSpill spill, TrialBackend backend) {
+        Delivery delivery = deliver(spill, backend, Deliverer.NEXT_SESSION, () -> false);
+        if (delivery.unreachable() != null) {
+            throw delivery.unreachable();
+        }
+        if (!delivery.delivered().isEmpty()) {
+            LOG.log(Level.INFO, "delivered what an earlier session of this trial left in {0}: {1}",
+                    new Object[] {spill.file(), delivery.delivered()});
+        }
+    }
+
+    /**
+     * Delivers the spill file's reports in order, then (for the courier) the final state; the
+     * file is gone afterwards, except for what is left for a later try.
+     *
+     * @param stop asked before each report: true ends the delivery there, leaving the rest in the
+     *             spill file for whoever comes next
+     */
+    static Delivery deliver(MetricSpill spill, TrialBackend backend, Deliverer deliverer, BooleanSupplier stop) {
         if (!Files.exists(spill.file())) {
-            return;
+            return new Delivery(new ReportTally(), 0, null);
         }
         List<String> lines;
         try {
@@ -54,8 +102,13 @@ final class LeftoverReports {
         ReportTally delivered = new ReportTally();
         ReportTally superseded = new ReportTally();
         ReportTally refused = new ReportTally();
+        Set<Integer> supersededRuns = new HashSet<>();
         List<String> undeliverable = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
+            if (stop.getAsBoolean()) {
+                keep(spill, lines.subList(i, lines.size()), undeliverable);
+                return new Delivery(delivered, lines.size() - i, null);
+            }
             Report report;
             try {
                 report = ReportLines.read(lines.get(i)).report();
@@ -65,17 +118,33 @@ final class LeftoverReports {
                 undeliverable.add(lines.get(i));
                 continue;
             }
+            if (report instanceof Report.FinalState end) {
+                if (deliverer == Deliverer.NEXT_SESSION) {
+                    LOG.log(Level.FINE, "not sending the {0} left in {1}: this session''s run starts the trial again",
+                            new Object[] {end.describe(), spill.file()});
+                    continue;
+                }
+                if (supersededRuns.contains(end.trialRunId())) {
+                    superseded.add(end);
+                    undeliverable.add(lines.get(i));
+                    continue;
+                }
+            }
             try {
                 backend.deliver(report, true);
                 delivered.add(report);
             } catch (RunSupersededException e) {
                 superseded.add(report);
                 undeliverable.add(lines.get(i));
+                if (report instanceof Report.Metrics m) {
+                    supersededRuns.add(m.trialRunId());
+                }
             } catch (DeterminedException e) {
                 if (e.retryable()) {
                     keep(spill, lines.subList(i, lines.size()), undeliverable);
-                    throw new DeterminedException((lines.size() - i) + " reports an earlier session of this trial left in "
-                            + spill.file() + " cannot be delivered now; they stay there: " + e.getMessage(), e);
+                    return new Delivery(delivered, lines.size() - i, new DeterminedException((lines.size() - i)
+                            + " reports an earlier session of this trial left in " + spill.file()
+                            + " cannot be delivered now; they stay there: " + e.getMessage(), e));
                 }
                 LOG.log(Level.WARNING, "{0}, left by an earlier session, was refused: {1}",
                         new Object[] {report.describe(), e.getMessage()});
@@ -84,10 +153,6 @@ final class LeftoverReports {
             }
         }
         keep(spill, List.of(), undeliverable);
-        if (!delivered.isEmpty()) {
-            LOG.log(Level.INFO, "delivered what an earlier session of this trial left in {0}: {1}",
-                    new Object[] {spill.file(), delivered});
-        }
         if (!superseded.isEmpty()) {
             LOG.log(Level.WARNING, "cannot deliver {0}, left by an earlier session in {1}: the master takes metrics only"
                     + " from the trial''s current run, and a newer run has started since; they are kept in {2}",
@@ -97,6 +162,7 @@ final class LeftoverReports {
             LOG.log(Level.WARNING, "the master refused {0}, left by an earlier session in {1}; they are kept in {2}",
                     new Object[] {refused, spill.file(), spill.undeliverableFile()});
         }
+        return new Delivery(delivered, 0, null);
     }
 
     /** Moves the undeliverable lines aside first, then leaves only {@code rest} in the spill. */

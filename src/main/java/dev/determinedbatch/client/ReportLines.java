@@ -2,6 +2,7 @@ package dev.determinedbatch.client;
 
 import dev.determinedbatch.client.core.MetricReport;
 import dev.determinedbatch.client.core.Report;
+import dev.determinedbatch.client.core.TrialState;
 import dev.determinedbatch.json.JsonParser;
 import dev.determinedbatch.json.PythonJson;
 import dev.determinedbatch.storage.StoredCheckpoint;
@@ -52,6 +53,11 @@ final class ReportLines {
             line.put("uuid", c.checkpoint().uuid());
             line.put("metadata", c.checkpoint().metadata());
             line.put("resources", c.checkpoint().resources());
+        } else if (report instanceof Report.FinalState f) {
+            line.put("kind", "finalState");
+            line.put("trialId", f.trialId());
+            line.put("trialRunId", f.trialRunId());
+            line.put("state", f.state().wireName());
         } else {
             throw new IllegalArgumentException("unknown report " + report);
         }
@@ -91,10 +97,22 @@ final class ReportLines {
             Object storageId = line.get("storageId");
             report = new Report.Checkpoint((String) line.get("taskId"), storageId == null ? null : number(line, "storageId"),
                     checkpoint, Instant.parse((String) line.get("reportTime")));
+        } else if ("finalState".equals(kind)) {
+            report = new Report.FinalState(number(line, "trialId"), (int) number(line, "trialRunId"),
+                    state((String) line.get("state")));
         } else {
             throw new IllegalArgumentException("unknown report kind " + kind);
         }
         return new Numbered(seq, report);
+    }
+
+    private static TrialState state(String wireName) {
+        for (TrialState state : TrialState.values()) {
+            if (state.wireName().equals(wireName)) {
+                return state;
+            }
+        }
+        throw new IllegalArgumentException("unknown trial state " + wireName);
     }
 
     private static long number(Map<String, Object> line, String field) {

@@ -299,4 +299,15 @@ final class ReportQueue {
         spill.keep(from, rest);
         return made - finished;
     }
+
+    /**
+     * After close: appends {@code report} to the spill file, after everything left there. For
+     * the trial's final state, which close could not send.
+     */
+    synchronized void keepAfterClose(Report report) throws IOException {
+        if (!closed) {
+            throw new IllegalStateException("the queue is open: " + report.describe() + " would go out before its reports");
+        }
+        spill.append(List.of(ReportLines.write(made++, report)));
+    }
 }

@@ -11,6 +11,7 @@ final class ReportTally {
 
     private final Map<String, long[]> metrics = new TreeMap<>();
     private final List<String> checkpoints = new ArrayList<>();
+    private final List<String> finalStates = new ArrayList<>();
     private long progress;
     private long unreadable;
 
@@ -24,6 +25,8 @@ final class ReportTally {
             group[2] = Math.max(group[2], m.metrics().stepsCompleted());
         } else if (report instanceof Report.Checkpoint c) {
             checkpoints.add(c.checkpoint().uuid() + " (steps_completed " + c.checkpoint().stepsCompleted() + ")");
+        } else if (report instanceof Report.FinalState f) {
+            finalStates.add(f.describe());
         } else {
             progress++;
         }
@@ -47,10 +50,13 @@ final class ReportTally {
     }
 
     boolean isEmpty() {
-        return metrics.isEmpty() && checkpoints.isEmpty() && progress == 0 && unreadable == 0;
+        return metrics.isEmpty() && checkpoints.isEmpty() && progress == 0 && unreadable == 0 && finalStates.isEmpty();
     }
 
-    /** e.g. {@code 12 metric reports (training of run 1: 10 at steps 10-100; validation of run 1: 2 at steps 45-90), 1 progress report, 1 checkpoint report (<uuid> (steps_completed 90))} */
+    /**
+     * e.g. {@code 12 metric reports (training of run 1: 10 at steps 10-100; validation of run 1: 2 at steps 45-90),
+     * 1 progress report, 1 checkpoint report (<uuid> (steps_completed 90)), final state STATE_COMPLETED of run 1}
+     */
     @Override
     public String toString() {
         List<String> parts = new ArrayList<>();
@@ -67,6 +73,7 @@ final class ReportTally {
             parts.add(checkpoints.size() + " checkpoint report" + (checkpoints.size() == 1 ? "" : "s")
                     + " (" + String.join(", ", checkpoints) + ")");
         }
+        parts.addAll(finalStates);
         if (unreadable > 0) {
             parts.add(unreadable + " unreadable line" + (unreadable == 1 ? "" : "s"));
         }

@@ -13,16 +13,17 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * How a {@link TrialSession} runs: against which master (none: local mode), with which clock,
- * scheduler and queue sizes. {@link #fromConfig} reads the MicroProfile Config keys, which
+ * How a {@link TrialSession} (and a {@link LeftoverCourier}) runs: against which master (none:
+ * local mode), with which clock, scheduler and queue sizes. {@link #fromConfig} reads the MicroProfile Config keys, which
  * include Determined's own environment variables ({@code det.master} is {@code DET_MASTER}).
  *
  * @param master              empty for local mode
  * @param localMetricsFile    where local mode appends its events
- * @param scheduler           null for a real one owned by the session
+ * @param scheduler           null for a real one owned by the session (or courier)
  * @param metricQueueCapacity reports kept in memory; more wait in the spill file
  * @param spillDirectory      where reports wait while the master is unreachable (one file per trial)
  * @param closeTimeout        how long close delivers before it leaves the rest in the spill
+ * @param leftoverPeriod      how often a {@link LeftoverCourier} looks for what closed sessions left
  */
 public record SessionOptions(
         Optional<MasterSettings> master,
@@ -35,10 +36,12 @@ public record SessionOptions(
         int logBatchLines,
         boolean shipLogs,
         Path spillDirectory,
-        Duration closeTimeout) {
+        Duration closeTimeout,
+        Duration leftoverPeriod) {
 
     public static final int DEFAULT_QUEUE_CAPACITY = 1000;
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_LEFTOVER_PERIOD = Duration.ofSeconds(60);
 
     public SessionOptions {
         if (metricQueueCapacity < 1) {
@@ -47,12 +50,15 @@ public record SessionOptions(
         if (closeTimeout.isNegative()) {
             throw new IllegalArgumentException("det.close.timeout must not be negative, got " + closeTimeout);
         }
+        if (leftoverPeriod.isNegative() || leftoverPeriod.isZero()) {
+            throw new IllegalArgumentException("det.leftovers.period must be positive, got " + leftoverPeriod);
+        }
     }
 
     public static SessionOptions local(Path metricsFile) {
         return new SessionOptions(Optional.empty(), metricsFile, Clock.systemUTC(), null,
                 MasterConnection.Sleeper.REAL, DEFAULT_QUEUE_CAPACITY, Duration.ofSeconds(1), 1000, true,
-                defaultDataDirectory().resolve("spill"), DEFAULT_CLOSE_TIMEOUT);
+                defaultDataDirectory().resolve("spill"), DEFAULT_CLOSE_TIMEOUT, DEFAULT_LEFTOVER_PERIOD);
     }
 
     public static SessionOptions master(MasterSettings master) {
@@ -61,32 +67,44 @@ public record SessionOptions(
 
     public SessionOptions withMaster(MasterSettings settings) {
         return new SessionOptions(Optional.ofNullable(settings), localMetricsFile, clock, scheduler, sleeper,
-                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout);
+                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout,
+                leftoverPeriod);
     }
 
     public SessionOptions withTime(Clock clock, Scheduler scheduler, MasterConnection.Sleeper sleeper) {
         return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
-                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout);
+                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout,
+                leftoverPeriod);
     }
 
     public SessionOptions withLocalMetricsFile(Path file) {
         return new SessionOptions(master, file, clock, scheduler, sleeper,
-                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout);
+                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout,
+                leftoverPeriod);
     }
 
     public SessionOptions withMetricQueueCapacity(int capacity) {
         return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
-                capacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout);
+                capacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout,
+                leftoverPeriod);
     }
 
     public SessionOptions withSpillDirectory(Path directory) {
         return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
-                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, directory, closeTimeout);
+                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, directory, closeTimeout,
+                leftoverPeriod);
     }
 
     public SessionOptions withCloseTimeout(Duration timeout) {
         return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
-                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, timeout);
+                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, timeout,
+                leftoverPeriod);
+    }
+
+    public SessionOptions withLeftoverPeriod(Duration period) {
+        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
+                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout,
+                period);
     }
 
     /** Where local metrics, the spill and (for the training job) checkpoints and the job repository live by default. */
@@ -118,6 +136,8 @@ public record SessionOptions(
         }
         options = options.withCloseTimeout(Duration.ofSeconds(config.getOptionalValue("det.close.timeout", Long.class)
                 .orElse(DEFAULT_CLOSE_TIMEOUT.toSeconds())));
+        options = options.withLeftoverPeriod(Duration.ofSeconds(config.getOptionalValue("det.leftovers.period", Long.class)
+                .orElse(DEFAULT_LEFTOVER_PERIOD.toSeconds())));
         Optional<String> master = config.getOptionalValue("det.master", String.class);
         String addressKey = master.isPresent() ? "det.master (DET_MASTER)" : "det.master.addr (DET_MASTER_ADDR)";
         Optional<String> address = master.or(() -> config.getOptionalValue("det.master.addr", String.class));

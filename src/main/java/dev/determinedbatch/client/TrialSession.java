@@ -1,6 +1,7 @@
 package dev.determinedbatch.client;
 
 import dev.determinedbatch.client.core.DeterminedException;
+import dev.determinedbatch.client.core.Report;
 import dev.determinedbatch.client.core.Scheduler;
 import dev.determinedbatch.client.core.TrialBackend;
 import dev.determinedbatch.client.core.TrialInfo;
@@ -28,8 +29,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
  *
  * <p>Training goes on while the master is unreachable: reports wait in a spill file (see
  * {@link ReportQueue}) and go out in order once it answers. What close cannot deliver within
- * {@code det.close.timeout} stays there, and the next session of the same trial delivers it
- * before it starts its run ({@link LeftoverReports}).
+ * {@code det.close.timeout} stays there, followed by the trial's final state when the master
+ * could not be told it either; a {@link LeftoverCourier} delivers both once the master answers,
+ * and otherwise the next session of the same trial delivers the reports before it starts its
+ * run ({@link LeftoverReports}). A session with a master holds its trial's spill file
+ * ({@link SpillClaim}) from before it delivers the leftovers until it has closed, so that no
+ * courier touches the file meanwhile.
  */
 public final class TrialSession implements AutoCloseable {
 
@@ -39,6 +44,9 @@ public final class TrialSession implements AutoCloseable {
     private final TrialInfo info;
     private final Duration closeTimeout;
     private final MetricSpill spill;
+    /** the right to the spill file, null in local mode (no courier delivers local leftovers) */
+    private final SpillClaim claim;
+    private final ReportQueue queue;
     private final MetricSender sender;
     private final Metrics metrics;
     private final Checkpoints checkpoints;
@@ -61,18 +69,31 @@ public final class TrialSession implements AutoCloseable {
             LOG.log(Level.WARNING, "could not clean up leftovers of interrupted checkpoint writes: {0}", e.getMessage());
         }
         MetricSpill[] trialSpill = new MetricSpill[1];
-        this.info = backend.start(spec, spec.checkpointStorage().config(), trialKey -> {
-            trialSpill[0] = spill(options.spillDirectory(), trialKey);
-            LeftoverReports.deliver(trialSpill[0], backend);
-        });
-        if (trialSpill[0] == null) {
-            throw new IllegalStateException(backend.getClass().getName() + " did not name the trial before its run started");
+        SpillClaim[] trialClaim = new SpillClaim[1];
+        try {
+            this.info = backend.start(spec, spec.checkpointStorage().config(), trialKey -> {
+                trialSpill[0] = spill(options.spillDirectory(), trialKey);
+                if (options.master().isPresent()) {
+                    trialClaim[0] = claim(trialSpill[0]);
+                }
+                LeftoverReports.deliver(trialSpill[0], backend);
+            });
+            if (trialSpill[0] == null) {
+                throw new IllegalStateException(backend.getClass().getName()
+                        + " did not name the trial before its run started");
+            }
+        } catch (RuntimeException e) {
+            if (trialClaim[0] != null) {
+                trialClaim[0].close();
+            }
+            throw e;
         }
         this.spill = trialSpill[0];
+        this.claim = trialClaim[0];
         this.closeTimeout = options.closeTimeout();
         this.heartbeat = new Heartbeat(backend, scheduler);
         heartbeat.start();
-        ReportQueue queue = new ReportQueue(spill, options.metricQueueCapacity());
+        this.queue = new ReportQueue(spill, options.metricQueueCapacity());
         this.sender = new MetricSender(backend, queue, scheduler, "determined-metrics-" + info.trialId());
         this.metrics = new Metrics(sender, info);
         this.checkpoints = new Checkpoints(spec.checkpointStorage(), backend, sender, queue, info, options.clock());
@@ -93,6 +114,15 @@ public final class TrialSession implements AutoCloseable {
             return MetricSpill.forTrial(directory, trialKey);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the spill file of trial " + trialKey + " in " + directory, e);
+        }
+    }
+
+    /** Waits while the leftover courier delivers what an earlier session of the trial left. */
+    private static SpillClaim claim(MetricSpill spill) {
+        try {
+            return SpillClaim.claim(spill.file(), SpillClaim.PATIENCE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock the spill file " + spill.file(), e);
         }
     }
 
@@ -145,9 +175,10 @@ public final class TrialSession implements AutoCloseable {
 
     /**
      * Ends this run in {@code state}, e.g. PAUSED when the work was stopped to be resumed. Waits
-     * at most {@code det.close.timeout} for the reports; what is left stays in the spill file for
-     * the next session of the trial. An unreachable master is logged, not thrown: the training's
-     * result is safe, and the trial is marked by whichever session reaches the master next.
+     * at most {@code det.close.timeout} for the reports; what is left stays in the spill file, and
+     * so does {@code state} when the master cannot be told it, for a {@link LeftoverCourier} to
+     * send once the master answers (or the next session of the trial to deliver the reports). An
+     * unreachable master is logged, not thrown: the training's result is safe.
      *
      * @throws DeterminedException when the master refused a report nobody saw refused yet, or
      *                             refused the trial's new state
@@ -174,8 +205,12 @@ public final class TrialSession implements AutoCloseable {
             marked = true;
         } catch (RuntimeException e) {
             if (e instanceof DeterminedException d && d.retryable()) {
-                LOG.log(Level.WARNING, "trial {0} was not marked {1}: the master is unreachable ({2})",
-                        new Object[] {info.trialId(), end.wireName(), e.getMessage()});
+                boolean stateKept = keepFinalState(end);
+                LOG.log(Level.WARNING, "trial {0} was not marked {1}: the master is unreachable ({2}){3}",
+                        new Object[] {info.trialId(), end.wireName(), e.getMessage(), stateKept
+                            ? "; the state waits in " + spill.file() + ", after the reports left there, for a leftover"
+                                + " courier (the server runs one) to send once the master answers; without one the"
+                                + " trial shows RUNNING until its next session starts" : ""});
             } else if (flushFailure == null) {
                 flushFailure = new DeterminedException("marking the trial " + end.wireName() + " failed: "
                         + e.getMessage(), e);
@@ -183,8 +218,9 @@ public final class TrialSession implements AutoCloseable {
         } finally {
             if (left > 0) {
                 LOG.log(Level.WARNING, "trial {0} run {1} closed ({2}) with reports not delivered within det.close.timeout"
-                        + " ({3} s): {4}; they are kept in {5}, and the next session of this trial delivers them before"
-                        + " it starts its run", new Object[] {info.trialId(), info.trialRunId(),
+                        + " ({3} s): {4}; they are kept in {5} and go out once the master answers: a leftover courier"
+                        + " (the server runs one) delivers them, or else the next session of this trial, before it"
+                        + " starts its run", new Object[] {info.trialId(), info.trialRunId(),
                             marked ? "marked " + end.wireName() : "not marked " + end.wireName(),
                             String.valueOf(closeTimeout.toMillis() / 1000.0), leftTally(), spill.file()});
             }
@@ -195,6 +231,9 @@ public final class TrialSession implements AutoCloseable {
             backend.close();
             if (ownScheduler != null) {
                 ownScheduler.close();
+            }
+            if (claim != null) {
+                claim.close();
             }
         }
         if (flushFailure != null) {
@@ -210,6 +249,21 @@ public final class TrialSession implements AutoCloseable {
             LOG.log(Level.SEVERE, "trial " + info.trialId() + ": undelivered reports could not be kept in " + spill.file()
                     + " and are lost: " + e.getCause().getMessage(), e);
             return 0;
+        }
+    }
+
+    /**
+     * Keeps the state close could not send after the reports left in the spill, for the leftover
+     * courier. Local mode never gets here: its record is never unreachable.
+     */
+    private boolean keepFinalState(TrialState end) {
+        try {
+            queue.keepAfterClose(new Report.FinalState(info.trialId(), info.trialRunId(), end));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "trial {0}: the final state {1} could not be kept in {2}: {3}",
+                    new Object[] {info.trialId(), end.wireName(), spill.file(), e.getMessage()});
+            return false;
         }
     }
 

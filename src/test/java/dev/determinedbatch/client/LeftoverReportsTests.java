@@ -2,7 +2,9 @@ package dev.determinedbatch.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.determinedbatch.client.core.Report;
 import dev.determinedbatch.client.core.TrialSpec;
+import dev.determinedbatch.client.core.TrialState;
 import dev.determinedbatch.standin.StandInMaster;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import java.io.IOException;
@@ -18,8 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Close waits a bounded time; what it cannot deliver stays in the spill, and the next session of
- * the same trial delivers it, under its own run id, before it starts its run.
+ * Close waits a bounded time; what it cannot deliver stays in the spill, with the trial's final
+ * state when the master could not be told it, and the next session of the same trial delivers
+ * the reports, under their own run id, before it starts its run (the courier's part is in
+ * {@link LeftoverCourierTests}).
  */
 class LeftoverReportsTests {
 
@@ -54,7 +58,10 @@ class LeftoverReportsTests {
         }
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(CLOSE_TIMEOUT.plusSeconds(10));
         Path spill = StandInSessions.filesUnder(spillDir).get(0);
-        assertThat(MetricSpill.readAll(spill)).hasSize(7);
+        List<String> left = MetricSpill.readAll(spill);
+        // the reports in their order, then the state close could not send
+        assertThat(left).hasSize(8);
+        assertThat(ReportLines.read(left.get(7)).report()).isEqualTo(new Report.FinalState(trialId, 1, TrialState.COMPLETED));
         assertThat(warnings).anySatisfy(w -> assertThat(w).contains("was not marked STATE_COMPLETED: the master is unreachable"))
                 .anySatisfy(w -> assertThat(w).contains("within det.close.timeout (0.3 s)",
                         "6 metric reports (training of run 1: 5 at steps 6-10; validation of run 1: 1 at steps 10-10)",
@@ -64,6 +71,8 @@ class LeftoverReportsTests {
         master.faults().acceptConnections();
         try (TrialSession second = TrialSession.init(spec(), options(spillDir))) {
             assertThat(second.info().trialRunId()).isEqualTo(2);
+            // run 1's final state is not sent: run 2 starts the trial again at once
+            assertThat(master.requests()).noneMatch(r -> r.method().equals("PATCH") && r.body().contains("STATE_COMPLETED"));
             // delivered before the run started, so the master's answer to the start names it
             assertThat(second.info().latestCheckpoint()).isEqualTo(stored.uuid());
             assertThat(second.info().stepsCompleted()).isEqualTo(10);

@@ -6,7 +6,7 @@ import java.time.Instant;
 /**
  * A report to the trial's record, carrying what names where it was made (trial, run, task,
  * storage), so that it can be delivered late: after an outage, or by a later session of the same
- * trial when the process that made it ended first.
+ * trial, or the leftover courier, when the session that made it ended first.
  */
 public sealed interface Report {
 
@@ -35,6 +35,17 @@ public sealed interface Report {
         @Override
         public String describe() {
             return "checkpoint " + checkpoint.uuid() + " (steps_completed " + checkpoint.stepsCompleted() + ")";
+        }
+    }
+
+    /**
+     * The state a run ended the trial in (COMPLETED, ERROR, PAUSED), which its session could not
+     * send because the master was unreachable at close. It follows the run's last report.
+     */
+    record FinalState(long trialId, int trialRunId, TrialState state) implements Report {
+        @Override
+        public String describe() {
+            return "final state " + state.wireName() + " of run " + trialRunId;
         }
     }
 }

@@ -144,6 +144,8 @@ public final class LocalBackend implements TrialBackend {
                     "steps_completed", c.checkpoint().stepsCompleted()));
             LOG.log(Level.INFO, "trial {0} checkpoint {1} at step {2}",
                     new Object[] {trialId, c.checkpoint().uuid(), c.checkpoint().stepsCompleted()});
+        } else if (report instanceof Report.FinalState f) {
+            append(event(f.trialRunId(), "state", "state", f.state().wireName()));
         } else {
             throw new IllegalArgumentException("unknown report " + report);
         }

@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  * {@code core_v2} (see PROTOCOL.md). Reports are retried, and stay exact: when a retry is refused
  * because the master already holds what a try with a lost answer sent (a metric key at that step
  * and run, a checkpoint uuid), the report counts as delivered. Reports carry their own ids, so
- * that a later session can deliver what an earlier run left, before its own run starts.
+ * that a later session (or the leftover courier, which starts no run) can deliver what an earlier
+ * run left.
  */
 public final class MasterBackend implements TrialBackend {
 
@@ -47,10 +48,8 @@ public final class MasterBackend implements TrialBackend {
         long trialId = asLong(created.get("id"), "trial.id");
         String taskId = String.valueOf(created.get("taskId"));
 
-        Map<String, Object> info = master.call("GET /api/v1/master", MasterApi::masterInfo);
-        String clusterId = info.get("clusterId") == null ? null : String.valueOf(info.get("clusterId"));
-        // trial ids are per master, and the cluster id names the master for good
-        beforeRun.trialKnown("master-" + (clusterId == null ? "unknown" : clusterId) + "-trial-" + trialId);
+        String clusterId = clusterId();
+        beforeRun.trialKnown(trialKeyPrefix(clusterId) + trialId);
 
         Map<String, Object> start = object("trialId", trialId, "resume", true);
         Map<String, Object> started = master.call("POST /api/v1/trials/" + trialId + "/start",
@@ -69,6 +68,24 @@ public final class MasterBackend implements TrialBackend {
         LOG.log(Level.INFO, "trial {0} (experiment {1}, task {2}) run {3} started at {4}; latest checkpoint: {5}",
                 new Object[] {trialId, experimentId, taskId, runId, master.url(), latest == null ? "none" : latest});
         return trial;
+    }
+
+    private String clusterId() {
+        Map<String, Object> info = master.call("GET /api/v1/master", MasterApi::masterInfo);
+        return info.get("clusterId") == null ? null : String.valueOf(info.get("clusterId"));
+    }
+
+    /**
+     * How the trial keys of this master begin (asks the master for its cluster id): a trial's key
+     * is this followed by its id, e.g. {@code master-<cluster id>-trial-7}.
+     */
+    public String trialKeyPrefix() {
+        return trialKeyPrefix(clusterId());
+    }
+
+    /** Trial ids are per master, and the cluster id names the master for good. */
+    private static String trialKeyPrefix(String clusterId) {
+        return "master-" + (clusterId == null ? "unknown" : clusterId) + "-trial-";
     }
 
     private long experiment(TrialSpec spec, Map<String, Object> storageConfig) {
@@ -109,6 +126,8 @@ public final class MasterBackend implements TrialBackend {
             master.call("POST /api/v1/trials/" + p.trialId() + "/progress", api -> api.reportProgress(p.trialId(), body));
         } else if (report instanceof Report.Checkpoint c) {
             reportCheckpoint(c, retry);
+        } else if (report instanceof Report.FinalState f) {
+            patchState(f.trialId(), f.state());
         } else {
             throw new IllegalArgumentException("unknown report " + report);
         }
@@ -172,7 +191,11 @@ public final class MasterBackend implements TrialBackend {
 
     @Override
     public void setState(TrialState state) {
-        long id = trial().trialId();
+        patchState(trial().trialId(), state);
+    }
+
+    /** What close sends (PROTOCOL.md, close); the same whoever sends it, and whenever. */
+    private void patchState(long id, TrialState state) {
         String body = PythonJson.wire(object("trialId", id, "state", state.wireName()));
         master.call("PATCH /api/v1/trials/" + id + " (" + state.wireName() + ")", api -> api.patchTrial(id, body));
     }

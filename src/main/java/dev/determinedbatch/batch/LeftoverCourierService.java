@@ -1,0 +1,59 @@
+package dev.determinedbatch.batch;
+
+import dev.determinedbatch.client.LeftoverCourier;
+import dev.determinedbatch.client.SessionOptions;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs the {@link LeftoverCourier} while the application is deployed: what a training job's
+ * session closed during a master outage left in the spill directory (reports, then the trial's
+ * final state) goes to the master once it answers, while the server runs, not only when the job
+ * is restarted. Like the lease, it runs on a daemon thread of its own, not on the server's managed
+ * executor, which a graceful shutdown suspends while jobs may still be closing their trials.
+ */
+@ApplicationScoped
+public class LeftoverCourierService {
+
+    private static final Logger LOG = Logger.getLogger(LeftoverCourierService.class.getName());
+
+    private TrainingEnvironment environment;
+    private Clock clock;
+    private volatile LeftoverCourier courier;
+
+    /** For the client proxy of CDI. */
+    protected LeftoverCourierService() {
+    }
+
+    @Inject
+    public LeftoverCourierService(TrainingEnvironment environment, Clock clock) {
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        SessionOptions options;
+        try {
+            options = environment.sessionOptions();
+        } catch (IllegalArgumentException e) {
+            // every job names the same problem when it starts; the server itself must come up
+            LOG.log(Level.WARNING, "leftovers of closed trial sessions are not delivered in the background: {0}",
+                    e.getMessage());
+            return;
+        }
+        courier = LeftoverCourier.start(options.withTime(clock, null, options.sleeper()));
+    }
+
+    @PreDestroy
+    void stop() {
+        if (courier != null) {
+            courier.close();
+        }
+    }
+}
