@@ -42,7 +42,12 @@ final class MetricSpill {
 
     /** The spill of the trial {@code trialKey} (see {@code TrialBackend.BeforeRun}) in {@code directory}. */
     static MetricSpill forTrial(Path directory, String trialKey) throws IOException {
-        return new MetricSpill(directory.resolve(trialKey.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl"));
+        return new MetricSpill(fileOf(directory, trialKey));
+    }
+
+    /** Where the spill of the trial {@code trialKey} lies in {@code directory}. */
+    static Path fileOf(Path directory, String trialKey) {
+        return directory.resolve(trialKey.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl").toAbsolutePath();
     }
 
     Path file() {

@@ -65,7 +65,7 @@ final class SpillClaim implements AutoCloseable {
      * another process holds it.
      */
     static Optional<SpillClaim> tryClaim(Path file) throws IOException {
-        Path key = file.toAbsolutePath().normalize();
+        Path key = key(file);
         SpillClaim claim = new SpillClaim(key);
         synchronized (HELD) {
             if (HELD.containsKey(key)) {
@@ -91,7 +91,7 @@ final class SpillClaim implements AutoCloseable {
      * @throws DeterminedException when it is still held after {@code patience}, naming the holder
      */
     static SpillClaim claim(Path file, Duration patience) throws IOException {
-        Path key = file.toAbsolutePath().normalize();
+        Path key = key(file);
         long deadline = System.nanoTime() + patience.toNanos();
         SpillClaim claim = new SpillClaim(key);
         synchronized (HELD) {
@@ -149,8 +149,8 @@ final class SpillClaim implements AutoCloseable {
     }
 
     /** Waits until a thread of this JVM waits for {@code file}, at most {@code timeout}; for tests. */
-    static boolean awaitWaiter(Path file, Duration timeout) throws InterruptedException {
-        Path key = file.toAbsolutePath().normalize();
+    static boolean awaitWaiter(Path file, Duration timeout) throws InterruptedException, IOException {
+        Path key = key(file);
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (HELD) {
             while (!WAITING.containsKey(key)) {
@@ -168,10 +168,16 @@ final class SpillClaim implements AutoCloseable {
         return file;
     }
 
+    /** The file by its directory's real path, so that two names of one file are one key. */
+    private static Path key(Path file) throws IOException {
+        Path directory = file.toAbsolutePath().getParent();
+        Files.createDirectories(directory);
+        return directory.toRealPath().resolve(file.getFileName());
+    }
+
     /** Takes the OS lock; false when another process holds it. */
     private boolean lockOnDisk() throws IOException {
         while (true) {
-            Files.createDirectories(lockFile.getParent());
             FileChannel opened = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             FileLock taken;

@@ -72,10 +72,12 @@ public final class TrialSession implements AutoCloseable {
         SpillClaim[] trialClaim = new SpillClaim[1];
         try {
             this.info = backend.start(spec, spec.checkpointStorage().config(), trialKey -> {
-                trialSpill[0] = spill(options.spillDirectory(), trialKey);
+                Path file = MetricSpill.fileOf(options.spillDirectory(), trialKey);
                 if (options.master().isPresent()) {
-                    trialClaim[0] = claim(trialSpill[0]);
+                    // before the file is read: a courier may be delivering it
+                    trialClaim[0] = claim(file);
                 }
+                trialSpill[0] = spill(file);
                 LeftoverReports.deliver(trialSpill[0], backend);
             });
             if (trialSpill[0] == null) {
@@ -109,20 +111,20 @@ public final class TrialSession implements AutoCloseable {
         }
     }
 
-    private static MetricSpill spill(Path directory, String trialKey) {
+    private static MetricSpill spill(Path file) {
         try {
-            return MetricSpill.forTrial(directory, trialKey);
+            return new MetricSpill(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the spill file of trial " + trialKey + " in " + directory, e);
+            throw new UncheckedIOException("cannot read the spill file " + file, e);
         }
     }
 
     /** Waits while the leftover courier delivers what an earlier session of the trial left. */
-    private static SpillClaim claim(MetricSpill spill) {
+    private static SpillClaim claim(Path file) {
         try {
-            return SpillClaim.claim(spill.file(), SpillClaim.PATIENCE);
+            return SpillClaim.claim(file, SpillClaim.PATIENCE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot lock the spill file " + spill.file(), e);
+            throw new UncheckedIOException("cannot lock the spill file " + file, e);
         }
     }
 
