@@ -101,8 +101,9 @@ final class SpillClaim implements AutoCloseable {
                 while (HELD.containsKey(key)) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        throw new DeterminedException("the spill file " + key + " is held by another session of this"
-                                + " trial in this process; gave up after " + patience.toSeconds() + " s");
+                        throw new DeterminedException("the spill file " + key + " is held in this process, by another"
+                                + " session of this trial or a leftover courier; gave up after " + patience.toSeconds()
+                                + " s");
                     }
                     HELD.wait(Math.max(1, left / 1_000_000));
                 }
@@ -162,10 +163,6 @@ final class SpillClaim implements AutoCloseable {
             }
             return true;
         }
-    }
-
-    Path file() {
-        return file;
     }
 
     /** The file by its directory's real path, so that two names of one file are one key. */
