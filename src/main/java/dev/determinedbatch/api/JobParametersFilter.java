@@ -64,8 +64,10 @@ final class JobParametersFilter implements ContainerRequestFilter, ReaderInterce
             Map<String, String> body = bodyHoldsParameters && isJson(request.getMediaType()) ? body(request) : Map.of();
             StoredJobParameters.checkReadsBack(query);
             StoredJobParameters.checkReadsBack(body);
-            Properties original = original(request.getUriInfo().getPathParameters(true));
-            StoredJobParameters.checkFits(StoredJobParameters.combined(original, query, body), original.isEmpty()
+            Original original = original(request.getUriInfo().getPathParameters(true));
+            Map<String, String> stored =
+                    StoredJobParameters.stored(original.parameters(), query, body, original.jobXmlName());
+            StoredJobParameters.checkFits(stored, target == Target.START
                     ? "job parameters" : "the restart's job parameters (the original execution's with these)");
         } catch (JobParametersRefused e) {
             request.abortWith(Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE)
@@ -93,30 +95,39 @@ final class JobParametersFilter implements ContainerRequestFilter, ReaderInterce
         return parameters;
     }
 
-    private Properties original(MultivaluedMap<String, String> path) {
+    /** The parameters of the execution that a restart restarts (none for a start), and the job XML's file name. */
+    private record Original(Properties parameters, String jobXmlName) {
+    }
+
+    private Original original(MultivaluedMap<String, String> path) {
+        String jobXmlName = path.getFirst("jobXmlName");
         try {
             JobOperator operator = BatchRuntime.getJobOperator();
-            return switch (target) {
-                case START -> new Properties();
-                case RESTART_EXECUTION ->
-                        parameters(operator.getParameters(Long.parseLong(path.getFirst("jobExecutionId"))));
+            JobExecution restarted = switch (target) {
+                case START -> null;
+                case RESTART_EXECUTION -> operator.getJobExecution(Long.parseLong(path.getFirst("jobExecutionId")));
                 case RESTART_LATEST -> {
-                    List<JobInstance> latest = operator.getJobInstances(path.getFirst("jobXmlName"), 0, 1);
-                    if (latest.isEmpty()) {
-                        yield new Properties();
-                    }
-                    List<JobExecution> executions = operator.getJobExecutions(latest.get(0));
-                    yield executions.isEmpty() ? new Properties()
-                            : parameters(executions.get(executions.size() - 1).getJobParameters());
+                    List<JobInstance> latest = operator.getJobInstances(jobXmlName, 0, 1);
+                    List<JobExecution> executions =
+                            latest.isEmpty() ? List.of() : operator.getJobExecutions(latest.get(0));
+                    yield executions.isEmpty() ? null : executions.get(executions.size() - 1);
                 }
             };
+            if (restarted == null) {
+                return new Original(new Properties(), xmlFileName(jobXmlName));
+            }
+            Properties parameters =
+                    restarted.getJobParameters() == null ? new Properties() : restarted.getJobParameters();
+            return new Original(parameters, parameters.getProperty(StoredJobParameters.JOB_XML_NAME,
+                    xmlFileName(restarted.getJobName())));
         } catch (BatchRuntimeException | NumberFormatException e) {
-            return new Properties(); // nothing to restart: JBeret's resource answers that
+            return new Original(new Properties(), null); // nothing to restart: JBeret's resource answers that
         }
     }
 
-    private static Properties parameters(Properties parameters) {
-        return parameters == null ? new Properties() : parameters;
+    /** The file name WildFly gives JBeret for a job XML name, as JBeret keeps it when an execution ends. */
+    private static String xmlFileName(String jobXmlName) {
+        return jobXmlName == null || jobXmlName.endsWith(".xml") ? jobXmlName : jobXmlName + ".xml";
     }
 
     private static Map<String, String> firstValues(MultivaluedMap<String, String> parameters) {

@@ -19,6 +19,9 @@ final class StoredJobParameters {
     /** Characters of {@code JOB_EXECUTION.JOBPARAMETERS}. */
     static final int LIMIT = 3000;
 
+    /** The job parameter in which JBeret keeps the job XML's file name ({@code Job.JOB_XML_NAME}). */
+    static final String JOB_XML_NAME = "jberet.jobXmlName";
+
     private static final String SEPARATOR = " = ";
     /** {@code BatchUtil.NL}: the server's line separator. */
     private static final String LINE_END = System.lineSeparator();
@@ -27,18 +30,28 @@ final class StoredJobParameters {
     }
 
     /**
-     * What JBeret stores for a start or a restart: the original execution's parameters (empty for a
-     * start), overridden by the query parameters, overridden by the body's, as JBeret's REST
-     * resources and {@code JobOperator.restart} combine them.
+     * What JBeret stores, at most, for a start or a restart: the original execution's parameters
+     * (none for a start), overridden by the query parameters, overridden by the body's, as JBeret's
+     * REST resources and {@code JobOperator.restart} combine them; and {@value #JOB_XML_NAME},
+     * which JBeret adds when the execution stops or fails (before it restarts it, it may drop it
+     * again).
+     *
+     * @param jobXmlName the job XML's file name, {@code train.xml}, as the original execution
+     *                   holds it or WildFly names it; null when unknown (a job definition sent
+     *                   with the request has none)
      */
-    static Map<String, String> combined(Properties original, Map<String, String> query, Map<String, String> body) {
-        Map<String, String> combined = new LinkedHashMap<>();
+    static Map<String, String> stored(Properties original, Map<String, String> query, Map<String, String> body,
+                                      String jobXmlName) {
+        Map<String, String> stored = new LinkedHashMap<>();
         for (String name : original.stringPropertyNames()) {
-            combined.put(name, original.getProperty(name));
+            stored.put(name, original.getProperty(name));
         }
-        combined.putAll(query);
-        combined.putAll(body);
-        return combined;
+        stored.putAll(query);
+        stored.putAll(body);
+        if (jobXmlName != null) {
+            stored.put(JOB_XML_NAME, jobXmlName);
+        }
+        return stored;
     }
 
     /** Refuses a parameter of the request whose name or value would not read back as given. */
@@ -60,7 +73,7 @@ final class StoredJobParameters {
     }
 
     /**
-     * Refuses parameters whose stored form exceeds {@link #LIMIT}.
+     * Refuses parameters whose stored form ({@link #stored}) exceeds {@link #LIMIT}.
      *
      * @param whose what the parameters are, for the message: "job parameters", "the restart's job
      *              parameters (the original execution's with these)"
@@ -71,8 +84,10 @@ final class StoredJobParameters {
             Map.Entry<String, String> longest = stored.entrySet().stream()
                     .max(Comparator.comparingInt(e -> e.getKey().length() + e.getValue().length())).orElseThrow();
             throw JobParametersRefused.badRequest(whose + " would take " + length + " characters in JBeret's job"
-                    + " repository, more than its " + LIMIT + " (JOB_EXECUTION.JOBPARAMETERS); the longest is '"
-                    + longest.getKey() + "' with a value of " + longest.getValue().length() + " characters");
+                    + " repository, more than its " + LIMIT + " (JOB_EXECUTION.JOBPARAMETERS"
+                    + (stored.containsKey(JOB_XML_NAME) ? ", with the " + JOB_XML_NAME + " that JBeret adds" : "")
+                    + "); the longest is '" + longest.getKey() + "' with a value of " + longest.getValue().length()
+                    + " characters");
         }
     }
 

@@ -46,6 +46,22 @@ class ApiJsonbTests {
     }
 
     @Test
+    void jobParametersAreEveryStringPropertyDefaultsIncludedAsJBeretStoresThem() {
+        Properties original = new Properties();
+        original.setProperty("epochs", "30");
+        original.setProperty("seed", "7");
+        Properties restart = new Properties(original); // how JBeret holds a restart's parameters
+        restart.setProperty("epochs", "40");
+        restart.put("ignored", 1); // no string: JBeret neither stores nor passes it on
+        JobExecutionEntity execution = execution();
+        execution.setJobParameters(restart);
+
+        assertThat(new ApiJsonb().getContext(JobExecutionEntity.class).toJson(execution))
+                .contains("\"jobParameters\":{\"epochs\":\"40\",\"seed\":\"7\"}");
+        assertThat(defaultJsonb().toJson(execution)).doesNotContain("\"seed\"");
+    }
+
+    @Test
     void jsonbsDefaultDateIsOneJacksonCannotRead() throws Exception {
         String json = defaultJsonb().toJson(execution());
 

@@ -87,7 +87,8 @@ class JsonJobParametersTests {
         String prefix = "{\"checkpointStorage\": \"";
         String atLimit = prefix + "x".repeat(JsonJobParameters.MAX_BODY_BYTES - prefix.length() - 2) + "\"}";
         assertThat(atLimit).hasSize(JsonJobParameters.MAX_BODY_BYTES);
-        assertThat(parse(atLimit).get("checkpointStorage")).hasSize(JsonJobParameters.MAX_BODY_BYTES - prefix.length() - 2);
+        assertThat(parse(atLimit).get("checkpointStorage"))
+                .hasSize(JsonJobParameters.MAX_BODY_BYTES - prefix.length() - 2);
 
         assertThatThrownBy(() -> parse(atLimit + " "))
                 .isInstanceOf(JobParametersRefused.class)

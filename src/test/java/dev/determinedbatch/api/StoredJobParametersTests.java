@@ -49,17 +49,32 @@ class StoredJobParametersTests {
     }
 
     @Test
-    void aRestartStoresTheOriginalParametersOverriddenByTheQueryOverriddenByTheBody() {
+    void aRestartStoresTheOriginalParametersOverriddenByTheQueryOverriddenByTheBodyAndTheJobXmlName() {
         Properties original = new Properties();
         original.setProperty("epochs", "30");
         original.setProperty("seed", "7");
         original.setProperty("dataset", "/a");
 
-        Map<String, String> combined = StoredJobParameters.combined(original, Map.of("seed", "8", "batchSize", "16"),
-                Map.of("batchSize", "64", "epochs", "40"));
+        Map<String, String> stored = StoredJobParameters.stored(original, Map.of("seed", "8", "batchSize", "16"),
+                Map.of("batchSize", "64", "epochs", "40"), "train.xml");
 
-        assertThat(combined).containsOnly(Map.entry("epochs", "40"), Map.entry("seed", "8"),
-                Map.entry("dataset", "/a"), Map.entry("batchSize", "64"));
+        assertThat(stored).containsOnly(Map.entry("epochs", "40"), Map.entry("seed", "8"),
+                Map.entry("dataset", "/a"), Map.entry("batchSize", "64"), Map.entry("jberet.jobXmlName", "train.xml"));
+    }
+
+    @Test
+    void roomIsLeftForTheJobXmlNameThatJBeretAddsWhenAnExecutionStopsOrFails() {
+        int room = StoredJobParameters.LIMIT - "checkpointStorage = \n".length();
+        Map<String, String> parameters = Map.of("checkpointStorage", "d".repeat(room));
+        assertThatCode(() -> StoredJobParameters.checkFits(
+                StoredJobParameters.stored(new Properties(), Map.of(), parameters, null), "job parameters"))
+                .doesNotThrowAnyException();
+
+        assertThatThrownBy(() -> StoredJobParameters.checkFits(
+                StoredJobParameters.stored(new Properties(), Map.of(), parameters, "train.xml"), "job parameters"))
+                .hasMessageStartingWith("job parameters would take 3030 characters in JBeret's job repository, more"
+                        + " than its 3000 (JOB_EXECUTION.JOBPARAMETERS, with the jberet.jobXmlName that JBeret adds);"
+                        + " the longest is 'checkpointStorage'");
     }
 
     @Test
