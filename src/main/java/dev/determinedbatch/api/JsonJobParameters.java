@@ -4,6 +4,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParser.Event;
+import jakarta.json.stream.JsonParserFactory;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.Charset;
 import java.util.LinkedHashMap;
@@ -26,6 +27,8 @@ final class JsonJobParameters {
      */
     static final int MAX_BODY_BYTES = 64 * 1024;
 
+    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
+
     private JsonJobParameters() {
     }
 
@@ -44,8 +47,7 @@ final class JsonJobParameters {
             return parameters;
         }
         ByteArrayInputStream in = new ByteArrayInputStream(body);
-        try (JsonParser parser = charset == null ? Json.createParser(in)
-                : Json.createParserFactory(Map.of()).createParser(in, charset)) {
+        try (JsonParser parser = charset == null ? PARSERS.createParser(in) : PARSERS.createParser(in, charset)) {
             Event first = parser.next();
             if (first != Event.START_OBJECT) {
                 throw JobParametersRefused.badRequest("the request body must be a JSON object of job parameters,"
