@@ -24,7 +24,7 @@ import java.util.Properties;
 
 /**
  * Checks the job parameters of a start or restart before JBeret's resource gets them, and answers
- * 400 (413 for a body over {@link JsonJobParameters#MAX_BODY_BYTES}) with an {@link ApiError}
+ * 400 (also for a body over {@link JsonJobParameters#MAX_BODY_BYTES}) with an {@link ApiError}
  * naming the parameter or the limit, so that nothing is created. As a filter it reads a JSON body
  * ({@link JsonJobParameters}) and checks it with the query parameters, and for a restart the
  * original execution's parameters, against JBeret's stored form ({@link StoredJobParameters}); as

@@ -1,27 +1,24 @@
 package dev.determinedbatch.api;
 
 /**
- * Job parameters of a request that JBeret must not get: 400, or 413 for a body over
- * {@link JsonJobParameters#MAX_BODY_BYTES}. The message names the parameter or the limit.
+ * Job parameters of a request that JBeret must not get: 400 with a message naming the parameter
+ * or the limit (a body over {@link JsonJobParameters#MAX_BODY_BYTES} too, as every malformed body).
  */
 final class JobParametersRefused extends RuntimeException {
 
-    private final int status;
-
-    JobParametersRefused(int status, String message) {
+    JobParametersRefused(String message) {
         super(message);
-        this.status = status;
     }
 
     static JobParametersRefused badRequest(String message) {
-        return new JobParametersRefused(400, message);
+        return new JobParametersRefused(message);
     }
 
     int status() {
-        return status;
+        return 400;
     }
 
     ApiError toApiError() {
-        return new ApiError(status, status == 413 ? "ContentTooLarge" : "BadRequest", getMessage());
+        return new ApiError(400, "BadRequest", getMessage());
     }
 }

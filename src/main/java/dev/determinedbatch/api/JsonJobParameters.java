@@ -75,7 +75,7 @@ final class JsonJobParameters {
 
     /** The message of a body over the limit; {@code how} says whether it was measured or announced. */
     static JobParametersRefused tooLarge(String how) {
-        return new JobParametersRefused(413, "the request body " + how + " " + MAX_BODY_BYTES
+        return new JobParametersRefused("the request body " + how + " " + MAX_BODY_BYTES
                 + " bytes (64 KiB), the limit for job parameters; JBeret's job repository keeps at most "
                 + StoredJobParameters.LIMIT + " characters of them");
     }

@@ -83,7 +83,7 @@ class JsonJobParametersTests {
     }
 
     @Test
-    void aBodyOverTheLimitIs413NamingTheLimitAndOneAtTheLimitIsRead() {
+    void aBodyOverTheLimitIs400NamingTheLimitAndOneAtTheLimitIsRead() {
         String prefix = "{\"checkpointStorage\": \"";
         String atLimit = prefix + "x".repeat(JsonJobParameters.MAX_BODY_BYTES - prefix.length() - 2) + "\"}";
         assertThat(atLimit).hasSize(JsonJobParameters.MAX_BODY_BYTES);
@@ -95,7 +95,7 @@ class JsonJobParametersTests {
                 .hasMessage("the request body has more than 65536 bytes (64 KiB), the limit for job parameters;"
                         + " JBeret's job repository keeps at most 3000 characters of them")
                 .satisfies(e -> assertThat(((JobParametersRefused) e).toApiError())
-                        .isEqualTo(new ApiError(413, "ContentTooLarge", e.getMessage())));
+                        .isEqualTo(new ApiError(400, "BadRequest", e.getMessage())));
     }
 
     private static Map<String, String> parse(String body) {

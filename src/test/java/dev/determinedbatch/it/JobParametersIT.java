@@ -66,11 +66,11 @@ class JobParametersIT extends OnTestServer {
                         "job parameter 'epochs' is a JSON object; give a string, a number or a boolean"),
                 new Refused("an array value", BodyPublishers.ofString("{\"epochs\": [1]}"), 400,
                         "job parameter 'epochs' is a JSON array; give a string, a number or a boolean"),
-                new Refused("10 MB, announced", BodyPublishers.ofString(tenMegabytes), 413,
+                new Refused("10 MB, announced", BodyPublishers.ofString(tenMegabytes), 400,
                         "the request body announces (Content-Length) more than 65536 bytes (64 KiB), the limit for"
                                 + " job parameters"),
                 new Refused("10 MB, chunked", BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
-                        tenMegabytes.getBytes(StandardCharsets.UTF_8))), 413,
+                        tenMegabytes.getBytes(StandardCharsets.UTF_8))), 400,
                         "the request body has more than 65536 bytes (64 KiB), the limit for job parameters"),
                 new Refused("over the column", BodyPublishers.ofString(
                         "{\"checkpointStorage\": \"" + "x".repeat(3000) + "\"}"), 400,
