@@ -3,6 +3,7 @@ package dev.determinedbatch.api;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
+import jakarta.json.bind.config.PropertyVisibilityStrategy;
 import jakarta.json.bind.serializer.JsonbSerializer;
 import jakarta.json.bind.serializer.SerializationContext;
 import jakarta.json.stream.JsonGenerator;
@@ -10,6 +11,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -27,8 +32,19 @@ import java.util.TreeSet;
  * <li>{@link Properties} (an execution's job parameters) as the string properties that JBeret
  * stores and the job reads, by name, defaults included: JBeret holds a restart's parameters as
  * the restart's own over the original's as defaults, which JSON-B, seeing a {@code Map}, would
- * leave out.</li>
+ * leave out;</li>
+ * <li>JBeret's REST entities ({@code org.jberet.rest.entity}) by their fields, as they declare
+ * themselves ({@code @XmlAccessorType(FIELD)}), without those marked {@code @XmlTransient}: JSON-B's
+ * default, public getters, also wrote a {@code JobExecutionEntity}'s {@code stepExecutions}, always
+ * empty there (JBeret fills it nowhere; the steps are {@code /jobexecutions/{id}/stepexecutions}),
+ * and would write a {@code StepExecutionEntity}'s {@code persistentUserData}. Every other property
+ * of theirs has a getter of its field's name, so the rest of the JSON is the same.</li>
  * </ul>
+ * What a client reads is its binding's business: Jackson reads every entity as written; JSON-B
+ * with its defaults fills only properties with a public setter or field, so it leaves the fields
+ * of {@code JobEntity} and {@code JobInstanceEntity} (getters only) at null and 0 whatever the
+ * server writes. A JSON-B client gives its {@code Jsonb} field access to these entities, as
+ * {@link #ENTITY_FIELDS} does (see the README, Job control over HTTP).
  */
 @Provider
 @Produces(MediaType.APPLICATION_JSON)
@@ -37,8 +53,12 @@ public class ApiJsonb implements ContextResolver<Jsonb> {
     static final DateTimeFormatter DATE_FORMAT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
 
+    /** JBeret's REST entities by their fields but {@code @XmlTransient}; everything else as JSON-B's default. */
+    static final PropertyVisibilityStrategy ENTITY_FIELDS = new EntityFields();
+
     private final Jsonb jsonb = JsonbBuilder.create(new JsonbConfig()
-            .withSerializers(new DateSerializer(), new PropertiesSerializer()));
+            .withSerializers(new DateSerializer(), new PropertiesSerializer())
+            .withPropertyVisibilityStrategy(ENTITY_FIELDS));
 
     @Override
     public Jsonb getContext(Class<?> type) {
@@ -62,6 +82,44 @@ public class ApiJsonb implements ContextResolver<Jsonb> {
                 generator.write(name, properties.getProperty(name));
             }
             generator.writeEnd();
+        }
+    }
+
+    /**
+     * Fields, not getters, for the classes of {@code org.jberet.rest.entity} (static, transient and
+     * {@code @XmlTransient} ones excepted, the annotation known by name: the API has no JAXB of its
+     * own); JSON-B's default, public fields and methods, for every other class.
+     */
+    static final class EntityFields implements PropertyVisibilityStrategy {
+
+        private static final String ENTITY_PACKAGE = "org.jberet.rest.entity";
+        private static final String XML_TRANSIENT = "jakarta.xml.bind.annotation.XmlTransient";
+
+        @Override
+        public boolean isVisible(Field field) {
+            if (!isEntity(field.getDeclaringClass())) {
+                return Modifier.isPublic(field.getModifiers());
+            }
+            int modifiers = field.getModifiers();
+            return !Modifier.isStatic(modifiers) && !Modifier.isTransient(modifiers) && !isXmlTransient(field);
+        }
+
+        @Override
+        public boolean isVisible(Method method) {
+            return !isEntity(method.getDeclaringClass()) && Modifier.isPublic(method.getModifiers());
+        }
+
+        private static boolean isEntity(Class<?> type) {
+            return ENTITY_PACKAGE.equals(type.getPackageName());
+        }
+
+        private static boolean isXmlTransient(Field field) {
+            for (Annotation annotation : field.getAnnotations()) {
+                if (annotation.annotationType().getName().equals(XML_TRANSIENT)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }
