@@ -5,20 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import dev.determinedbatch.batch.TrainingStatus;
 import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobInstance;
+import jakarta.batch.runtime.Metric;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
 import jakarta.json.bind.config.PropertyVisibilityStrategy;
-import jakarta.batch.runtime.JobInstance;
-import jakarta.batch.runtime.Metric;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.util.List;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.jberet.rest.entity.JobEntity;
 import org.jberet.rest.entity.JobExecutionEntity;
@@ -28,9 +30,11 @@ import org.jberet.rest.entity.StepExecutionEntity;
 import org.junit.jupiter.api.Test;
 
 /**
- * The API's dates, written by the server's JSON-B (Yasson, as in WildFly) with {@link ApiJsonb},
- * read back to the millisecond by both bindings a client of jberet-rest may use: Jackson and
- * JSON-B's defaults. (JSON-B's own form, with the zone id, Jackson does not read.)
+ * The API's answers, written by the server's JSON-B (Yasson, as in WildFly) with {@link ApiJsonb}:
+ * dates read back to the millisecond by both bindings a client of jberet-rest may use, Jackson and
+ * JSON-B (JSON-B's own form, with the zone id, Jackson does not read); JBeret's entities written by
+ * their fields and read back whole by Jackson and by JSON-B given field access (with its defaults
+ * JSON-B leaves the getter-only ones empty); everything else as JSON-B's default.
  */
 class ApiJsonbTests {
 
@@ -103,9 +107,13 @@ class ApiJsonbTests {
     @Test
     void everyOtherTypeIsWrittenAsJsonbsDefaultWouldWriteIt() {
         ApiError error = new ApiError(501, "NotImplemented", "no");
+        TrainingStatus status = new TrainingStatus(7, "STARTED", 3L, 12L, 45, 180L, "c0ffee",
+                Map.of("loss", 0.25, "accuracy", 0.9), null);
 
         assertThat(new ApiJsonb().getContext(ApiError.class).toJson(error)).isEqualTo(defaultJsonb().toJson(error))
                 .isEqualTo("{\"error\":\"NotImplemented\",\"message\":\"no\",\"status\":501}");
+        assertThat(new ApiJsonb().getContext(TrainingStatus.class).toJson(status)).isEqualTo(defaultJsonb().toJson(status))
+                .contains("\"stepsCompleted\":45", "\"latestCheckpoint\":\"c0ffee\"", "\"loss\":0.25");
     }
 
     @Test
