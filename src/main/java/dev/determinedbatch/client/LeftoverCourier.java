@@ -2,6 +2,11 @@ package dev.determinedbatch.client;
 
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.Scheduler;
+import dev.determinedbatch.client.delivery.LeftoverReports;
+import dev.determinedbatch.client.delivery.ReportSender;
+import dev.determinedbatch.client.delivery.ReportSpill;
+import dev.determinedbatch.client.delivery.ReportTally;
+import dev.determinedbatch.client.delivery.SpillClaim;
 import dev.determinedbatch.client.master.MasterBackend;
 import dev.determinedbatch.client.master.MasterConnection;
 import java.io.IOException;
@@ -62,7 +67,7 @@ public final class LeftoverCourier implements AutoCloseable {
     private final ReentrantLock round = new ReentrantLock();
     /** guarded by {@link #round}: when each undeliverable file (or the master) was last warned about */
     private final Map<String, Instant> warned = new HashMap<>();
-    private Duration retry = MetricSender.FIRST_RETRY;
+    private Duration retry = ReportSender.FIRST_RETRY;
     private String trialKeyPrefix;
     private Scheduler.Cancellable next;
     private volatile boolean closed;
@@ -124,7 +129,7 @@ public final class LeftoverCourier implements AutoCloseable {
         try {
             List<Path> files = candidates();
             if (files.isEmpty() || closed) {
-                retry = MetricSender.FIRST_RETRY;
+                retry = ReportSender.FIRST_RETRY;
                 return period;
             }
             if (trialKeyPrefix == null) {
@@ -152,7 +157,7 @@ public final class LeftoverCourier implements AutoCloseable {
                     }
                 }
             }
-            retry = MetricSender.FIRST_RETRY;
+            retry = ReportSender.FIRST_RETRY;
             return period;
         } finally {
             round.unlock();
@@ -185,7 +190,7 @@ public final class LeftoverCourier implements AutoCloseable {
             if (!Files.exists(spillFile)) {
                 return null; // a lock file only, now gone; or delivered meanwhile
             }
-            LeftoverReports.Delivery delivery = LeftoverReports.deliver(new MetricSpill(spillFile), backend,
+            LeftoverReports.Delivery delivery = LeftoverReports.deliver(new ReportSpill(spillFile), backend,
                     LeftoverReports.Deliverer.COURIER, () -> closed || held.contended());
             if (delivery.unreachable() != null) {
                 return unreachable(spillFile.toString(), "the leftovers of trial " + trial + " in " + spillFile
@@ -209,7 +214,7 @@ public final class LeftoverCourier implements AutoCloseable {
     /** Backs off: the master does not answer. */
     private Duration unreachable(String subject, String what, DeterminedException e) {
         Duration wait = retry.compareTo(period) < 0 ? retry : period;
-        retry = retry.multipliedBy(2).compareTo(MetricSender.LAST_RETRY) > 0 ? MetricSender.LAST_RETRY
+        retry = retry.multipliedBy(2).compareTo(ReportSender.LAST_RETRY) > 0 ? ReportSender.LAST_RETRY
                 : retry.multipliedBy(2);
         warn(subject, "{0}: the master is unreachable ({1}); next try in {2} s", what, e.getMessage(), wait.toSeconds());
         return wait;
@@ -250,7 +255,7 @@ public final class LeftoverCourier implements AutoCloseable {
 
     private static String leftTally(Path spillFile) {
         try {
-            return Files.exists(spillFile) ? ReportTally.ofLines(MetricSpill.readAll(spillFile)).toString() : "none";
+            return Files.exists(spillFile) ? ReportTally.ofLines(ReportSpill.readAll(spillFile)).toString() : "none";
         } catch (IOException e) {
             return "cannot read them: " + e.getMessage();
         }

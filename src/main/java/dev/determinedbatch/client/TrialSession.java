@@ -7,6 +7,12 @@ import dev.determinedbatch.client.core.TrialBackend;
 import dev.determinedbatch.client.core.TrialInfo;
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
+import dev.determinedbatch.client.delivery.LeftoverReports;
+import dev.determinedbatch.client.delivery.ReportQueue;
+import dev.determinedbatch.client.delivery.ReportSender;
+import dev.determinedbatch.client.delivery.ReportSpill;
+import dev.determinedbatch.client.delivery.ReportTally;
+import dev.determinedbatch.client.delivery.SpillClaim;
 import dev.determinedbatch.client.local.LocalBackend;
 import dev.determinedbatch.client.master.MasterBackend;
 import dev.determinedbatch.client.master.MasterConnection;
@@ -43,11 +49,11 @@ public final class TrialSession implements AutoCloseable {
     private final TrialBackend backend;
     private final TrialInfo info;
     private final Duration closeTimeout;
-    private final MetricSpill spill;
+    private final ReportSpill spill;
     /** the right to the spill file, null in local mode (no courier delivers local leftovers) */
     private final SpillClaim claim;
     private final ReportQueue queue;
-    private final MetricSender sender;
+    private final ReportSender sender;
     private final Metrics metrics;
     private final Checkpoints checkpoints;
     private final Heartbeat heartbeat;
@@ -68,11 +74,11 @@ public final class TrialSession implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not clean up leftovers of interrupted checkpoint writes: {0}", e.getMessage());
         }
-        MetricSpill[] trialSpill = new MetricSpill[1];
+        ReportSpill[] trialSpill = new ReportSpill[1];
         SpillClaim[] trialClaim = new SpillClaim[1];
         try {
             this.info = backend.start(spec, spec.checkpointStorage().config(), trialKey -> {
-                Path file = MetricSpill.fileOf(options.spillDirectory(), trialKey);
+                Path file = ReportSpill.fileOf(options.spillDirectory(), trialKey);
                 if (options.master().isPresent()) {
                     // before the file is read: a courier may be delivering it
                     trialClaim[0] = claim(file);
@@ -96,7 +102,7 @@ public final class TrialSession implements AutoCloseable {
         this.heartbeat = new Heartbeat(backend, scheduler);
         heartbeat.start();
         this.queue = new ReportQueue(spill, options.metricQueueCapacity());
-        this.sender = new MetricSender(backend, queue, scheduler, "determined-metrics-" + info.trialId());
+        this.sender = new ReportSender(backend, queue, scheduler, "determined-reports-" + info.trialId());
         this.metrics = new Metrics(sender, info);
         this.checkpoints = new Checkpoints(spec.checkpointStorage(), backend, sender, queue, info, options.clock());
         if (options.shipLogs() && !info.local()) {
@@ -111,9 +117,9 @@ public final class TrialSession implements AutoCloseable {
         }
     }
 
-    private static MetricSpill spill(Path file) {
+    private static ReportSpill spill(Path file) {
         try {
-            return new MetricSpill(file);
+            return new ReportSpill(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the spill file " + file, e);
         }
@@ -271,7 +277,7 @@ public final class TrialSession implements AutoCloseable {
 
     private String leftTally() {
         try {
-            return ReportTally.ofLines(MetricSpill.readAll(spill.file())).toString();
+            return ReportTally.ofLines(ReportSpill.readAll(spill.file())).toString();
         } catch (IOException e) {
             return "(cannot read them back: " + e.getMessage() + ")";
         }

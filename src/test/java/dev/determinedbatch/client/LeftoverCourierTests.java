@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
+import dev.determinedbatch.client.delivery.LeftoverReports;
+import dev.determinedbatch.client.delivery.ReportSender;
+import dev.determinedbatch.client.delivery.ReportSpill;
+import dev.determinedbatch.client.delivery.SpillClaim;
 import dev.determinedbatch.json.JsonParser;
 import dev.determinedbatch.standin.RecordedRequest;
 import dev.determinedbatch.standin.StandInMaster;
@@ -84,7 +88,7 @@ class LeftoverCourierTests {
             master.faults().acceptConnections();
             // until someone delivers, the master never learns how the run ended
             assertThat(master.state().trial(trialId).state()).isEqualTo("STATE_RUNNING");
-            time.advance(MetricSender.FIRST_RETRY.minusMillis(1));
+            time.advance(ReportSender.FIRST_RETRY.minusMillis(1));
             assertThat(master.state().trial(trialId).state()).isEqualTo("STATE_RUNNING");
             int before = master.requests().size();
 
@@ -155,9 +159,9 @@ class LeftoverCourierTests {
             courier.deliverAll();
             assertThat(master.requests().subList(before, master.requests().size()))
                     .noneMatch(r -> r.path().endsWith("/metrics") || r.method().equals("PATCH"));
-            assertThat(MetricSpill.readAll(spill)).hasSize(3);
+            assertThat(ReportSpill.readAll(spill)).hasSize(3);
 
-            time.advance(MetricSender.FIRST_RETRY); // the session's own retry, and the courier's first look
+            time.advance(ReportSender.FIRST_RETRY); // the session's own retry, and the courier's first look
             open.close();
             time.advance(SessionOptions.DEFAULT_LEFTOVER_PERIOD);
         }
@@ -239,7 +243,7 @@ class LeftoverCourierTests {
         assertThat(warnings).singleElement().asString()
                 .contains("cannot deliver 3 metric reports (training of run 1: 3 at steps 4-6), final state"
                         + " STATE_COMPLETED of run 1", "a newer run has started since", undeliverable.toString());
-        assertThat(MetricSpill.readAll(undeliverable)).hasSize(4);
+        assertThat(ReportSpill.readAll(undeliverable)).hasSize(4);
         assertThat(master.requests().subList(before, master.requests().size())).noneMatch(r -> r.method().equals("PATCH"));
         assertThat(master.state().trial(trialId).state()).isEqualTo("STATE_PAUSED");
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.TrialSpec;
+import dev.determinedbatch.client.delivery.ReportSender;
+import dev.determinedbatch.client.delivery.ReportSpill;
 import dev.determinedbatch.client.master.Credentials;
 import dev.determinedbatch.client.master.MasterConnection;
 import dev.determinedbatch.client.master.MasterSettings;
@@ -72,13 +74,13 @@ class MasterOutageTests {
             session.metrics().reportProgress(0.75);
             session.metrics().flush(); // returns: all kept on disk while the master answers 503
             assertThat(spillFiles()).singleElement().satisfies(spill ->
-                    assertThat(MetricSpill.readAll(spill)).hasSize(made.size() - 5 + 1));
+                    assertThat(ReportSpill.readAll(spill)).hasSize(made.size() - 5 + 1));
             stored = StandInSessions.store(session, 30); // does not throw: stored, its report waits
             assertThat(master.state().checkpoints()).isEmpty();
             train(session, 31, 40);
 
             master.faults().endOutage();
-            time.advance(MetricSender.LAST_RETRY); // the sender's next try falls due
+            time.advance(ReportSender.LAST_RETRY); // the sender's next try falls due
         }
         assertDeliveredInOrderAndCompleted(trialId);
         assertThat(master.state().checkpoints()).extracting(c -> c.uuid()).containsExactly(stored.uuid());
@@ -102,7 +104,7 @@ class MasterOutageTests {
             train(session, 26, 30);
 
             master.faults().acceptConnections();
-            time.advance(MetricSender.LAST_RETRY);
+            time.advance(ReportSender.LAST_RETRY);
         }
         assertDeliveredInOrderAndCompleted(trialId);
         assertThat(master.state().checkpoints()).extracting(c -> c.uuid()).containsExactly(stored.uuid());

@@ -1,4 +1,4 @@
-package dev.determinedbatch.client;
+package dev.determinedbatch.client.delivery;
 
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.Report;
@@ -22,13 +22,13 @@ import java.util.logging.Logger;
  * {@link #FIRST_RETRY} to {@link #LAST_RETRY}. A refusal (not an outage) of a report nobody waits
  * for is thrown at the caller's next report or {@link #flush()}.
  */
-final class MetricSender {
+public final class ReportSender {
 
-    static final Duration FIRST_RETRY = Duration.ofSeconds(5);
-    static final Duration LAST_RETRY = Duration.ofSeconds(60);
+    public static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+    public static final Duration LAST_RETRY = Duration.ofSeconds(60);
     /** How long close lets a call in flight settle its report before leaving it to the spill. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
-    private static final Logger LOG = Logger.getLogger(MetricSender.class.getName());
+    private static final Logger LOG = Logger.getLogger(ReportSender.class.getName());
 
     private final TrialBackend backend;
     private final ReportQueue queue;
@@ -39,7 +39,7 @@ final class MetricSender {
     private boolean stopping;
     private Scheduler.Cancellable retryTask;
 
-    MetricSender(TrialBackend backend, ReportQueue queue, Scheduler scheduler, String name) {
+    public ReportSender(TrialBackend backend, ReportQueue queue, Scheduler scheduler, String name) {
         this.backend = backend;
         this.queue = queue;
         this.scheduler = scheduler;
@@ -49,7 +49,7 @@ final class MetricSender {
     }
 
     /** Takes a report without waiting; throws an earlier refusal first. */
-    void report(Report report) {
+    public void report(Report report) {
         rethrowFailure();
         queue.add(report, false);
     }
@@ -60,14 +60,14 @@ final class MetricSender {
      *
      * @throws RuntimeException the refusal, when the master refused it
      */
-    ReportQueue.Outcome reportAndWait(Report report) {
+    public ReportQueue.Outcome reportAndWait(Report report) {
         CompletableFuture<ReportQueue.Outcome> outcome = queue.add(report, true);
         while (true) {
             try {
                 return outcome.get(1, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 if (!thread.isAlive()) {
-                    throw new DeterminedException("the metrics sender thread died before " + report.describe()
+                    throw new DeterminedException("the report sender thread died before " + report.describe()
                             + " was delivered");
                 }
             } catch (ExecutionException e) {
@@ -84,18 +84,18 @@ final class MetricSender {
      * Waits until every report made so far was delivered, or, while the master is unreachable,
      * kept in the spill; then throws the first refusal, if any.
      */
-    void flush() {
+    public void flush() {
         try {
             queue.awaitSettled(thread::isAlive);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DeterminedException("interrupted while flushing metric reports", e);
+            throw new DeterminedException("interrupted while flushing reports", e);
         }
         rethrowFailure();
     }
 
     /** The first refusal no caller has seen, as the caller sees it; null when none. */
-    RuntimeException failure() {
+    public RuntimeException failure() {
         return queue.takeFailure();
     }
 
@@ -167,7 +167,7 @@ final class MetricSender {
     }
 
     /** Ends a wait between tries now. */
-    void retryNow() {
+    public void retryNow() {
         synchronized (retry) {
             retryDue = true;
             retry.notifyAll();
@@ -196,7 +196,7 @@ final class MetricSender {
      * @return how many reports were left
      * @throws UncheckedIOException when what is left could not be written to the spill
      */
-    long close(Duration timeout) {
+    public long close(Duration timeout) {
         retryNow();
         boolean drained;
         try {

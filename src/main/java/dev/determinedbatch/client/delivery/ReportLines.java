@@ -1,4 +1,4 @@
-package dev.determinedbatch.client;
+package dev.determinedbatch.client.delivery;
 
 import dev.determinedbatch.client.core.MetricReport;
 import dev.determinedbatch.client.core.Report;
@@ -17,19 +17,19 @@ import java.util.Map;
  * the ones written (integers stay integers, NaN stays NaN), so a spilled report goes out with
  * the bytes it would have had.
  */
-final class ReportLines {
+public final class ReportLines {
 
     /** Raised when the format changes incompatibly; a reader refuses other versions. */
     static final int FORMAT = 1;
 
     /** A report read back, with its place in the order of the session that made it. */
-    record Numbered(long seq, Report report) {
+    public record Numbered(long seq, Report report) {
     }
 
     private ReportLines() {
     }
 
-    static String write(long seq, Report report) {
+    public static String write(long seq, Report report) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("format", FORMAT);
         line.put("seq", seq);
@@ -65,7 +65,7 @@ final class ReportLines {
     }
 
     /** @throws IllegalArgumentException for a line that is not a report of this format */
-    static Numbered read(String text) {
+    public static Numbered read(String text) {
         try {
             return parse(text);
         } catch (ClassCastException | NullPointerException | java.time.format.DateTimeParseException e) {
