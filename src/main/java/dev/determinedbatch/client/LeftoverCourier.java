@@ -1,7 +1,6 @@
 package dev.determinedbatch.client;
 
 import dev.determinedbatch.client.core.DeterminedException;
-import dev.determinedbatch.client.core.Scheduler;
 import dev.determinedbatch.client.delivery.LeftoverReports;
 import dev.determinedbatch.client.delivery.ReportSender;
 import dev.determinedbatch.client.delivery.ReportSpill;
@@ -9,6 +8,8 @@ import dev.determinedbatch.client.delivery.ReportTally;
 import dev.determinedbatch.client.delivery.SpillClaim;
 import dev.determinedbatch.client.master.MasterBackend;
 import dev.determinedbatch.client.master.MasterConnection;
+import dev.determinedbatch.time.ExecutorScheduler;
+import dev.determinedbatch.time.Scheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

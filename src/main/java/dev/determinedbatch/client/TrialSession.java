@@ -2,7 +2,6 @@ package dev.determinedbatch.client;
 
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.Report;
-import dev.determinedbatch.client.core.Scheduler;
 import dev.determinedbatch.client.core.TrialBackend;
 import dev.determinedbatch.client.core.TrialInfo;
 import dev.determinedbatch.client.core.TrialSpec;
@@ -16,6 +15,8 @@ import dev.determinedbatch.client.delivery.SpillClaim;
 import dev.determinedbatch.client.local.LocalBackend;
 import dev.determinedbatch.client.master.MasterBackend;
 import dev.determinedbatch.client.master.MasterConnection;
+import dev.determinedbatch.time.ExecutorScheduler;
+import dev.determinedbatch.time.Scheduler;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -64,7 +65,7 @@ public final class TrialSession implements AutoCloseable {
 
     private TrialSession(TrialSpec spec, TrialBackend backend, SessionOptions options) {
         this.backend = backend;
-        this.ownScheduler = options.scheduler() == null ? new ExecutorScheduler() : null;
+        this.ownScheduler = options.scheduler() == null ? new ExecutorScheduler("determined-scheduler") : null;
         Scheduler scheduler = options.scheduler() == null ? ownScheduler : options.scheduler();
         try {
             int removed = spec.checkpointStorage().cleanUp();

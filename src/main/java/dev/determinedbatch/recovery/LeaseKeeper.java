@@ -1,6 +1,6 @@
 package dev.determinedbatch.recovery;
 
-import dev.determinedbatch.client.core.Scheduler;
+import dev.determinedbatch.time.Scheduler;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.determinedbatch.client.delivery;
 
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.Report;
-import dev.determinedbatch.client.core.Scheduler;
+import dev.determinedbatch.time.Scheduler;
 import dev.determinedbatch.client.core.TrialBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package dev.determinedbatch.client.delivery;
 
-import dev.determinedbatch.storage.fs.Durable;
+import dev.determinedbatch.files.Durable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
