@@ -103,7 +103,8 @@ public final class TrialSession implements AutoCloseable {
         this.heartbeat = new Heartbeat(backend, scheduler);
         heartbeat.start();
         this.queue = new ReportQueue(spill, options.metricQueueCapacity());
-        this.sender = new ReportSender(backend, queue, scheduler, "determined-reports-" + info.trialId());
+        this.sender = new ReportSender(backend, queue, scheduler,
+                ReportSender.RETRY.withRandom(options.jitter()), "determined-reports-" + info.trialId());
         this.metrics = new Metrics(sender, info);
         this.checkpoints = new Checkpoints(spec.checkpointStorage(), backend, sender, queue, info, options.clock());
         if (options.shipLogs() && !info.local()) {
@@ -142,7 +143,7 @@ public final class TrialSession implements AutoCloseable {
 
     public static TrialSession init(TrialSpec spec, SessionOptions options) {
         TrialBackend backend = options.master()
-                .<TrialBackend>map(settings -> new MasterBackend(MasterConnection.open(settings, options.sleeper())))
+                .<TrialBackend>map(settings -> new MasterBackend(MasterConnection.open(settings, options.sleeper(), options.jitter())))
                 .orElseGet(() -> new LocalBackend(options.localMetricsFile(), options.clock()));
         try {
             return new TrialSession(spec, backend, options);

@@ -88,7 +88,7 @@ class LeftoverCourierTests {
             master.faults().acceptConnections();
             // until someone delivers, the master never learns how the run ended
             assertThat(master.state().trial(trialId).state()).isEqualTo("STATE_RUNNING");
-            time.advance(ReportSender.FIRST_RETRY.minusMillis(1));
+            time.advance(ReportSender.RETRY.initial().minusMillis(1));
             assertThat(master.state().trial(trialId).state()).isEqualTo("STATE_RUNNING");
             int before = master.requests().size();
 
@@ -161,7 +161,7 @@ class LeftoverCourierTests {
                     .noneMatch(r -> r.path().endsWith("/metrics") || r.method().equals("PATCH"));
             assertThat(ReportSpill.readAll(spill)).hasSize(3);
 
-            time.advance(ReportSender.FIRST_RETRY); // the session's own retry, and the courier's first look
+            time.advance(ReportSender.RETRY.initial()); // the session's own retry, and the courier's first look
             open.close();
             time.advance(SessionOptions.DEFAULT_LEFTOVER_PERIOD);
         }

@@ -2,6 +2,7 @@ package dev.determinedbatch.client.master;
 
 import dev.determinedbatch.json.JsonParser;
 import dev.determinedbatch.json.PythonJson;
+import dev.determinedbatch.time.Backoff;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientRequestFilter;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -22,7 +24,7 @@ import org.eclipse.microprofile.rest.client.RestClientBuilder;
 /**
  * An authenticated session with the master: logs in (or checks a given token with
  * {@code GET /api/v1/me}), sends the bearer token, logs in again once on 401, and retries with
- * exponential backoff on 502/503/504 and on connection failures. Unlike Determined's Python
+ * exponential backoff with jitter ({@link Backoff}) on 502/503/504 and on connection failures. Unlike Determined's Python
  * client it retries POSTs too; the callers make that safe (see {@code MasterBackend}).
  */
 public final class MasterConnection implements AutoCloseable {
@@ -42,13 +44,15 @@ public final class MasterConnection implements AutoCloseable {
     private final MasterSettings settings;
     private final MasterApi api;
     private final Sleeper sleeper;
+    private final Backoff backoff;
     private final Object authLock = new Object();
     private volatile String token;
     private volatile boolean givenTokenRefused;
 
-    private MasterConnection(MasterSettings settings, Sleeper sleeper) {
+    private MasterConnection(MasterSettings settings, Sleeper sleeper, DoubleSupplier jitter) {
         this.settings = settings;
         this.sleeper = sleeper;
+        this.backoff = Backoff.exponential(settings.initialBackoff(), MasterSettings.MAX_BACKOFF).withRandom(jitter);
         this.api = buildClient(settings);
     }
 
@@ -57,7 +61,12 @@ public final class MasterConnection implements AutoCloseable {
     }
 
     public static MasterConnection open(MasterSettings settings, Sleeper sleeper) {
-        return new MasterConnection(settings, sleeper);
+        return open(settings, sleeper, Backoff.RANDOM);
+    }
+
+    /** @param jitter draws the random share of each wait between retries ({@link Backoff#withRandom}) */
+    public static MasterConnection open(MasterSettings settings, Sleeper sleeper, DoubleSupplier jitter) {
+        return new MasterConnection(settings, sleeper, jitter);
     }
 
     public MasterUrl url() {
@@ -221,7 +230,7 @@ public final class MasterConnection implements AutoCloseable {
     }
 
     private void backoff(int attempt, String what) {
-        Duration wait = settings.initialBackoff().multipliedBy(1L << Math.min(attempt, 10));
+        Duration wait = backoff.delay(attempt);
         try {
             sleeper.sleep(wait);
         } catch (InterruptedException e) {

@@ -8,6 +8,7 @@ import dev.determinedbatch.client.RecordingBackend;
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.MetricReport;
 import dev.determinedbatch.client.core.Report;
+import dev.determinedbatch.time.Backoff;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,13 +118,39 @@ class ReportSenderTests {
         assertThat(time.pending()).isEqualTo(1);
 
         backend.deliveryFailure = null;
-        time.advance(ReportSender.FIRST_RETRY);
+        time.advance(ReportSender.RETRY.initial());
         assertThat(sender.close(Duration.ofSeconds(10))).isZero();
         assertThat(backend.reports).extracting(MetricReport::stepsCompleted).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
         // the first was tried during the outage: its answer may have been lost, so it goes as a retry
         assertThat(backend.deliveredAsRetry).extracting(r -> ((Report.Metrics) r).metrics().stepsCompleted())
                 .containsExactly(1L);
         assertThat(spillFile()).doesNotExist();
+    }
+
+    @Test
+    void anOutageIsTriedAgainAsTheBackoffSaysAndFromItsFirstWaitOnceAReportGotThrough() throws Exception {
+        backend.deliveryFailure = new Down();
+        CountDownLatch delivered = new CountDownLatch(1);
+        backend.onReport = report -> delivered.countDown();
+        // every wait 10 % short: the jitter's largest share (a fifth) times the drawn 0.5
+        ReportSender sender = new ReportSender(backend, new ReportQueue(new ReportSpill(spillFile()), 10), time,
+                ReportSender.RETRY.withRandom(() -> 0.5), "test-sender");
+        sender.report(report(1));
+        List<Duration> waits = time.awaitScheduled(1);
+        for (int tries = 1; tries < 7; tries++) {
+            time.advance(waits.get(tries - 1));
+            waits = time.awaitScheduled(tries + 1);
+        }
+        assertThat(waits).containsExactly(Duration.ofMillis(4500), Duration.ofSeconds(9), Duration.ofSeconds(18),
+                Duration.ofSeconds(36), Duration.ofSeconds(54), Duration.ofSeconds(54), Duration.ofSeconds(54));
+
+        backend.deliveryFailure = null;
+        time.advance(waits.get(6));
+        assertThat(delivered.await(10, TimeUnit.SECONDS)).isTrue();
+        backend.deliveryFailure = new Down();
+        sender.report(report(2));
+        assertThat(time.awaitScheduled(8)).last().isEqualTo(Duration.ofMillis(4500));
+        assertThat(sender.close(Duration.ZERO)).isEqualTo(1);
     }
 
     @Test
@@ -143,7 +170,8 @@ class ReportSenderTests {
 
     private ReportSender sender(int capacity) {
         try {
-            return new ReportSender(backend, new ReportQueue(new ReportSpill(spillFile()), capacity), time, "test-sender");
+            return new ReportSender(backend, new ReportQueue(new ReportSpill(spillFile()), capacity), time,
+                    ReportSender.RETRY.withRandom(Backoff.NO_JITTER), "test-sender");
         } catch (IOException e) {
             throw new AssertionError(e);
         }
