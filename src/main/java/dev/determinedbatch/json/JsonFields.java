@@ -36,6 +36,27 @@ public final class JsonFields {
         return of(value, where);
     }
 
+    /** Reads {@code text}, which must be a JSON array of objects; {@code where} names it in errors. */
+    public static List<JsonFields> parseArray(String text, String where) {
+        Object value;
+        try {
+            value = JsonText.read(text);
+        } catch (IllegalArgumentException e) {
+            throw new JsonFieldException(where + ": " + e.getMessage(), e);
+        }
+        if (!(value instanceof List<?> list)) {
+            throw new JsonFieldException(where + ": expected a JSON array, got " + shown(value));
+        }
+        List<JsonFields> objects = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof Map<?, ?>)) {
+                throw new JsonFieldException(where + ": item " + i + " must be an object, got " + shown(list.get(i)));
+            }
+            objects.add(new JsonFields(cast(list.get(i)), where, "[" + i + "]."));
+        }
+        return objects;
+    }
+
     /** A view of a JSON object already read; {@code where} names it in errors. */
     public static JsonFields of(Object object, String where) {
         if (!(object instanceof Map<?, ?>)) {
@@ -70,12 +91,25 @@ public final class JsonFields {
         throw wrong(name, "a string", value);
     }
 
-    /** An integer, as a JSON number or, as proto3 JSON sends int64 fields, a string of digits. */
+    /** An integer written as a JSON number. */
     public long longValue(String name) {
         return required(name, optionalLong(name));
     }
 
     public Long optionalLong(String name) {
+        return integer(name, false);
+    }
+
+    /** An int64 field of proto3 JSON (the master's answers): a JSON number or a string of digits. */
+    public long int64(String name) {
+        return required(name, optionalInt64(name));
+    }
+
+    public Long optionalInt64(String name) {
+        return integer(name, true);
+    }
+
+    private Long integer(String name, boolean orDigits) {
         Object value = object.get(name);
         if (value == null) {
             return null;
@@ -86,14 +120,14 @@ public final class JsonFields {
         if (value instanceof BigInteger big && big.bitLength() < 64) {
             return big.longValue();
         }
-        if (value instanceof String s) {
+        if (orDigits && value instanceof String s) {
             try {
                 return Long.parseLong(s);
             } catch (NumberFormatException notDigits) {
                 // refused below
             }
         }
-        throw wrong(name, "an integer", value);
+        throw wrong(name, orDigits ? "an integer (a number or a string of digits)" : "an integer", value);
     }
 
     public int intValue(String name) {

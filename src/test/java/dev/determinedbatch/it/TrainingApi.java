@@ -1,6 +1,6 @@
 package dev.determinedbatch.it;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonText;
 import dev.determinedbatch.json.PythonJson;
 import dev.determinedbatch.testsupport.ApiUser;
 import dev.determinedbatch.testsupport.TestApiUsers;
@@ -65,7 +65,7 @@ final class TrainingApi {
         String text = response.body() == null ? "" : response.body();
         // the server's own 401/403 pages are HTML, not JSON
         boolean object = text.stripLeading().startsWith("{");
-        return new Answer(response.statusCode(), object ? JsonParser.parseObject(text) : Map.of(), text);
+        return new Answer(response.statusCode(), object ? JsonText.readObject(text) : Map.of(), text);
     }
 
     Answer start(String job, Map<String, ?> parameters) throws IOException, InterruptedException {

@@ -72,7 +72,9 @@ class JsonTextTests {
     void fieldsAreTypedAndNameTheirPathWhenWrong() {
         JsonFields answer = JsonFields.parse("{\"trial\": {\"id\": \"12\", \"taskId\": 7, \"n\": null},"
                 + " \"runs\": [{\"x\": 1}, 2], \"p\": \"NaN\", \"ok\": true}", "PUT /api/v1/trials");
-        assertThat(answer.object("trial").longValue("id")).isEqualTo(12L);
+        assertThat(answer.object("trial").int64("id")).isEqualTo(12L);
+        assertThatThrownBy(() -> answer.object("trial").longValue("id"))
+                .hasMessage("PUT /api/v1/trials: field 'trial.id' must be an integer, got \"12\"");
         assertThat(answer.doubleValue("p")).isNaN();
         assertThat(answer.bool("ok")).isTrue();
         assertThat(answer.optionalLong("absent")).isNull();

@@ -6,7 +6,7 @@ import dev.determinedbatch.json.JsonFields;
  * The answers the client reads, one record per call, each with the fields it uses
  * (PROTOCOL.md, "Response shapes"). {@code from} fails naming the field that is missing or of
  * the wrong type; {@link MasterConnection} adds the call. int64 fields travel as JSON strings
- * (proto3), int32 as numbers: {@link JsonFields#longValue} takes either.
+ * (proto3), int32 as numbers: {@link JsonFields#int64} takes either.
  */
 public sealed interface MasterAnswer {
 
@@ -39,7 +39,7 @@ public sealed interface MasterAnswer {
     /** Experiment create or put: {@code experiment.id}. */
     record Experiment(long id) implements MasterAnswer {
         static Experiment from(JsonFields answer) {
-            return new Experiment(answer.object("experiment").longValue("id"));
+            return new Experiment(answer.object("experiment").int64("id"));
         }
     }
 
@@ -47,7 +47,7 @@ public sealed interface MasterAnswer {
     record Trial(long id, String taskId) implements MasterAnswer {
         static Trial from(JsonFields answer) {
             JsonFields trial = answer.object("trial");
-            return new Trial(trial.longValue("id"), trial.string("taskId"));
+            return new Trial(trial.int64("id"), trial.string("taskId"));
         }
     }
 
@@ -57,7 +57,7 @@ public sealed interface MasterAnswer {
      */
     record TrialStarted(int trialRunId, long stepsCompleted, String latestCheckpoint) implements MasterAnswer {
         static TrialStarted from(JsonFields answer) {
-            Long steps = answer.optionalLong("stepsCompleted");
+            Long steps = answer.optionalInt64("stepsCompleted");
             return new TrialStarted(answer.intValue("trialRunId"), steps == null ? 0 : steps,
                     answer.optionalString("latestCheckpoint"));
         }
@@ -66,7 +66,7 @@ public sealed interface MasterAnswer {
     /** {@code POST /api/v1/runs/start}: {@code storageId}, absent on older masters. */
     record RunStarted(Long storageId) implements MasterAnswer {
         static RunStarted from(JsonFields answer) {
-            return new RunStarted(answer.optionalLong("storageId"));
+            return new RunStarted(answer.optionalInt64("storageId"));
         }
     }
 
