@@ -2,6 +2,7 @@ package dev.determinedbatch.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.determinedbatch.batch.GracefulStop;
 import dev.determinedbatch.standin.StandInMaster;
 import dev.determinedbatch.testsupport.BootableJar;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +79,42 @@ class ServerRestartIT {
                 long resumed = api.restart(execution, "after the server stopped");
                 api.assertCompletesWithTheWeightsOfAnUninterruptedRun(resumed, parameters("reference"),
                         "after the server stopped");
+                second.stop();
+            }
+        }
+    }
+
+    /**
+     * A stop that outlasts {@code determined.batch.stop.timeout} (the master does not answer the
+     * trial's closing in time): the server stops under the execution, says so in one SEVERE line
+     * naming it and what to do, and the next server recovers it as after a crash.
+     */
+    @Test
+    void aStopThatOutlastsItsTimeoutIsNamedInTheLogAndTheNextServerRecoversTheExecution() throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "server-restart-it")).toAbsolutePath();
+        Path dataDir = Files.createTempDirectory(work, "data-");
+        Path log = work.resolve(dataDir.getFileName() + ".log");
+        try (StandInMaster master = StandInMaster.start()) {
+            long execution;
+            try (BootableJar first = BootableJar.start(dataDir, master.url(), log,
+                    Map.of(GracefulStop.STOP_TIMEOUT, "1"))) {
+                execution = new TrainingApi(first.url()).start("train", parameters("too-slow")).executionId();
+                StandInTrials.awaitCheckpointReport(master, Duration.ofSeconds(120), "no checkpoint reported");
+                master.faults().delay("PATCH", "/api/v1/trials/\\d+", Duration.ofSeconds(20));
+                first.stop();
+            }
+            master.faults().clear();
+            assertThat(new String(Files.readAllBytes(log), StandardCharsets.UTF_8)).as("the stopped server's log")
+                    .containsPattern("SEVERE .*job train execution " + execution + " \\(trial server-restart/too-slow-\\d+\\)"
+                            + " did not end within determined.batch.stop.timeout \\(1 s\\)")
+                    .contains("POST /api/jobexecutions/" + execution + "/restart");
+
+            long logBefore = Files.size(log);
+            try (BootableJar second = BootableJar.start(dataDir, master.url(), log)) {
+                Map<String, Object> left = new TrainingApi(second.url()).get("api/jobexecutions/" + execution).body();
+                assertThat(left).as("the execution, recovered by the next server").containsEntry("batchStatus", "FAILED");
+                assertThat(logSince(log, logBefore)).as("the next server's log")
+                        .contains("recovered job execution " + execution + " (job train");
                 second.stop();
             }
         }
