@@ -81,9 +81,9 @@ public class GracefulStop {
         stopBegan = clock.instant();
         List<ActiveTraining> running = registry.trainings();
         if (!running.isEmpty()) {
-            LOG.log(Level.INFO, "the server stops: {0} stop at their next chunk boundary; waiting for them up to {1}"
-                    + " ({2})", new Object[] {describe(running), timeout == null ? "no bound" : timeout.toSeconds() + " s",
-                        STOP_TIMEOUT});
+            LOG.log(Level.INFO, "the server stops; waiting up to {0} ({1}) for {2} to end at a chunk boundary",
+                    new Object[] {timeout == null ? "no bound" : timeout.toSeconds() + " s", STOP_TIMEOUT,
+                        describe(running)});
         }
     }
 
@@ -113,8 +113,8 @@ public class GracefulStop {
                     LOG.log(Level.FINE, "cannot ask execution " + training.job().executionId() + " to stop", e);
                 }
             }
-            LOG.log(Level.INFO, "the application stops while {0} run; asked them to stop, waiting for them until {1}",
-                    new Object[] {describe(running), deadline == Instant.MAX ? "they end" : deadline});
+            LOG.log(Level.INFO, "the application stops while {0} still runs; asked to stop, waiting until {1}",
+                    new Object[] {describe(running), deadline == Instant.MAX ? "it ends" : deadline});
             left = registry.awaitReleased(deadline, clock);
         }
         for (ActiveTraining training : left) {

@@ -88,8 +88,8 @@ class GracefulStopTests {
     void afterSigtermTheWaitEndsTheTimeoutAfterTheSignalNotAfterTheApplicationStop() throws InterruptedException {
         Trainings.attach(registry, 5);
         stop.stopBegins();
-        assertThat(log.lines).containsExactly("INFO the server stops: job train execution 5 stop at their next chunk"
-                + " boundary; waiting for them up to 30 s (determined.batch.stop.timeout)");
+        assertThat(log.lines).containsExactly("INFO the server stops; waiting up to 30 s (determined.batch.stop.timeout)"
+                + " for job train execution 5 to end at a chunk boundary");
         assertThat(stop.deadline()).isEqualTo(T0.plus(TIMEOUT));
 
         // WildFly's suspend waited its full time (plus half a second) before the application stops

@@ -65,7 +65,8 @@ class ServerRestartIT {
             master.faults().clear();
             String firstLog = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
             assertThat(firstLog).as("the stopped server's log")
-                    .contains("the server stops: job train execution " + execution + " stop at their next chunk boundary")
+                    .contains("the server stops; waiting up to 30 s (determined.batch.stop.timeout) for job train execution "
+                            + execution + " to end at a chunk boundary")
                     .doesNotContain("did not end within");
 
             long logBefore = Files.size(log);
