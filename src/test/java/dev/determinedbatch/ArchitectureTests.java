@@ -41,7 +41,7 @@ class ArchitectureTests {
         rule("app", "dev.determinedbatch.app..", "batch");
         rule("examples", "dev.determinedbatch.examples..", "client", "client.core", "storage", "storage.fs", "json");
         rule("batch", "dev.determinedbatch.batch..", "client", "client.core", "storage", "storage.fs", "training",
-                "recovery", "json", "time");
+                "recovery", "json", "time", "paths");
         rule("recovery", "dev.determinedbatch.recovery..", "time");
         rule("client", "dev.determinedbatch.client", "client.delivery", "client.master", "client.local", "client.core",
                 "storage", "json", "time");
@@ -50,12 +50,13 @@ class ArchitectureTests {
         rule("client.master", "dev.determinedbatch.client.master..", "client.core", "storage", "json", "time");
         rule("client.local", "dev.determinedbatch.client.local..", "client.core", "storage", "json");
         rule("client.core", "dev.determinedbatch.client.core..", "storage");
-        rule("storage", "dev.determinedbatch.storage", "json");
+        rule("storage", "dev.determinedbatch.storage", "json", "paths");
         rule("storage.fs", "dev.determinedbatch.storage.fs..", "storage", "json", "files");
         rule("training", "dev.determinedbatch.training..", "json");
         rule("json", "dev.determinedbatch.json..");
         rule("time", "dev.determinedbatch.time..");
         rule("files", "dev.determinedbatch.files..");
+        rule("paths", "dev.determinedbatch.paths..");
     }
 
     private static void rule(String name, String packages, String... mayUse) {

@@ -10,7 +10,9 @@ import org.jberet.rest.resource.JobResource;
 /**
  * Job control over HTTP under {@code /api}: JBeret's own REST resources (same paths and
  * entities as jberet-rest), listed one by one because its schedule resource needs a scheduler
- * this server does not run, plus the training status.
+ * this server does not run, plus the training status. Job parameters are checked before JBeret
+ * gets them ({@link JobParametersFeature}); dates are written so that JSON-B and Jackson clients
+ * read them ({@link ApiJsonb}).
  */
 @ApplicationPath("api")
 public class BatchApplication extends Application {
@@ -18,6 +20,7 @@ public class BatchApplication extends Application {
     @Override
     public Set<Class<?>> getClasses() {
         return Set.of(JobResource.class, JobExecutionResource.class, JobInstanceResource.class,
-                TrainingResource.class, BatchErrors.class, RequestErrors.class);
+                TrainingResource.class, BatchErrors.class, RequestErrors.class, JobParametersFeature.class,
+                ApiJsonb.class);
     }
 }

@@ -1,6 +1,8 @@
 package dev.determinedbatch.batch;
 
 import dev.determinedbatch.batch.support.CheckpointWritePause;
+import dev.determinedbatch.batch.support.DatasetFile;
+import dev.determinedbatch.batch.support.DatasetRoots;
 import dev.determinedbatch.batch.support.JobRecord;
 import dev.determinedbatch.batch.support.TrainingJobParameters;
 import dev.determinedbatch.client.SessionOptions;
@@ -41,6 +43,8 @@ public class TrainingEnvironment {
     public static final String DATA_DIR = "determined.batch.data.dir";
     /** Further directories a job's {@code checkpointStorage} may choose, besides the default storage. */
     public static final String ALLOWED_STORAGE_ROOTS = "determined.batch.storage.allowed-roots";
+    /** The directories a job's {@code dataset} may be read from; none by default: only the bundled digits. */
+    public static final String ALLOWED_DATASET_ROOTS = "determined.batch.dataset.allowed-roots";
     private static final Logger LOG = Logger.getLogger(TrainingEnvironment.class.getName());
 
     private Config config;
@@ -105,16 +109,61 @@ public class TrainingEnvironment {
                     + e.getMessage(), e);
         }
         try {
-            for (String root : config.getOptionalValues(ALLOWED_STORAGE_ROOTS, String.class).orElse(List.of())) {
-                if (!root.isBlank()) {
-                    roots.add(Path.of(root.strip()));
-                }
-            }
+            roots.addAll(configuredPaths(ALLOWED_STORAGE_ROOTS));
             return StorageRoots.of(roots);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("config key '" + ALLOWED_STORAGE_ROOTS
                     + "' (DETERMINED_BATCH_STORAGE_ALLOWED_ROOTS): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Where a job's {@code dataset} may be read from: the directories of {@value #ALLOWED_DATASET_ROOTS}.
+     *
+     * @throws IllegalArgumentException naming the config key of a relative root
+     */
+    public DatasetRoots datasetRoots() {
+        try {
+            return DatasetRoots.of(configuredPaths(ALLOWED_DATASET_ROOTS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("config key '" + ALLOWED_DATASET_ROOTS
+                    + "' (DETERMINED_BATCH_DATASET_ALLOWED_ROOTS): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The job's dataset file, checked against the {@linkplain #datasetRoots() allowed roots} whether
+     * a job parameter or {@code training.dataset} chose it; null for the bundled digits. Opens
+     * nothing.
+     *
+     * @throws IllegalArgumentException naming the parameter (or config key), the roots and how an
+     *                                  operator adds one: a relative path or one that does not lead
+     *                                  inside the roots, said alike whether the file exists or not
+     */
+    public DatasetFile dataset(TrainingJobParameters parameters) {
+        TrainingJobParameters.Setting chosen = parameters.dataset();
+        if (chosen == null) {
+            return null;
+        }
+        // a malformed root is the operator's to fix: its message names the config key, not the job parameter
+        DatasetRoots roots = datasetRoots();
+        try {
+            return roots.check(chosen.value(), chosen.source());
+        } catch (DatasetRoots.RefusedException e) {
+            throw new IllegalArgumentException(chosen.source() + ": " + e.getMessage()
+                    + "; an operator adds roots with " + ALLOWED_DATASET_ROOTS, e);
+        }
+    }
+
+    /** The paths of a comma-separated config key, blanks left out. */
+    private List<Path> configuredPaths(String key) {
+        List<Path> paths = new ArrayList<>();
+        for (String path : config.getOptionalValues(key, String.class).orElse(List.of())) {
+            if (!path.isBlank()) {
+                paths.add(Path.of(path.strip()));
+            }
+        }
+        return paths;
     }
 
     /**

@@ -59,7 +59,8 @@ public class TrialLifecycleListener implements JobListener {
     private void open() throws IOException {
         JobRecord record = new JobRecord(job.getJobName(), job.getInstanceId(), job.getExecutionId());
         TrainingJobParameters parameters = environment.parameters(record);
-        TrainingData data = TrainingData.load(parameters.dataset(), parameters.datasetSkipLimit());
+        // the dataset is checked against the allowed roots before it is opened, and before any trial
+        TrainingData data = TrainingData.load(environment.dataset(parameters), parameters.datasetSkipLimit());
         // configuration first: a malformed det.master must fail before the storage directory is made
         SessionOptions options = environment.sessionOptions();
         TrialSpec spec = TrialSpec.builder(environment.storage(parameters))

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The checkpoint storage the environment opens: inside the allowed roots when a job chooses it, with
- * the test-only write pause when it is configured.
+ * the test-only write pause when it is configured; the dataset a job may read: inside the allowed
+ * dataset roots, or the bundled digits.
  */
 class TrainingEnvironmentTests {
 
@@ -140,6 +141,52 @@ class TrainingEnvironmentTests {
                 temp.resolve("data/checkpoints/x").toString())))
                 .hasMessage("config key 'determined.batch.storage.allowed-roots' (DETERMINED_BATCH_STORAGE_ALLOWED_ROOTS):"
                         + " checkpoint storage root 'ckpt' is relative; it must be an absolute path");
+    }
+
+    @Test
+    void withoutDatasetRootsOnlyTheBundledDigitsAreAllowedAndARefusalTellsTheOperatorWhatToSet() throws IOException {
+        TrainingEnvironment environment = new TrainingEnvironment(config(Map.of(
+                TrainingEnvironment.DATA_DIR, temp.resolve("data").toString())));
+        Path existing = Files.writeString(temp.resolve("passwd"), "root:x:0:0");
+
+        assertThat(environment.dataset(parameters(environment))).isNull();
+        assertThat(environment.datasetRoots().roots()).isEmpty();
+        for (Path file : List.of(existing, temp.resolve("shadow"))) {
+            assertThatThrownBy(() -> environment.dataset(parameters(environment, "dataset", file.toString())))
+                    .hasMessage("job parameter 'dataset': " + file + " is not inside the allowed dataset roots []"
+                            + " (none is configured: only the bundled digits, with 'dataset' unset); an operator"
+                            + " adds roots with determined.batch.dataset.allowed-roots");
+        }
+    }
+
+    @Test
+    void aDatasetInsideAConfiguredRootIsAllowedAndTheTrainingDefaultIsHeldToTheSameRoots() throws IOException {
+        Path root = Files.createDirectories(temp.resolve("datasets"));
+        Path file = Files.writeString(root.resolve("d.csv.gz"), "x");
+        Path outside = Files.writeString(temp.resolve("d.csv.gz"), "x");
+        TrainingEnvironment environment = new TrainingEnvironment(config(Map.of(
+                TrainingEnvironment.ALLOWED_DATASET_ROOTS, root + ", " + temp.resolve("a\\,b"),
+                "training.dataset", outside.toString())));
+
+        assertThat(environment.datasetRoots().roots()).containsExactly(root, temp.resolve("a,b"));
+        assertThat(environment.dataset(parameters(environment, "dataset", file.toString())).real())
+                .isEqualTo(file.toRealPath());
+        assertThatThrownBy(() -> environment.dataset(parameters(environment)))
+                .hasMessage("config key 'training.dataset' (default of job parameter 'dataset'): " + outside
+                        + " is not inside the allowed dataset roots [" + root + ", " + temp.resolve("a,b")
+                        + "]; an operator adds roots with determined.batch.dataset.allowed-roots");
+        assertThatThrownBy(() -> environment.dataset(parameters(environment, "dataset", "d.csv.gz")))
+                .hasMessageStartingWith("job parameter 'dataset': dataset path 'd.csv.gz' is relative");
+    }
+
+    @Test
+    void aRelativeDatasetRootIsTheOperatorsErrorNamingTheKey() {
+        TrainingEnvironment environment = new TrainingEnvironment(config(Map.of(
+                TrainingEnvironment.ALLOWED_DATASET_ROOTS, "datasets")));
+
+        assertThatThrownBy(() -> environment.dataset(parameters(environment, "dataset", "/datasets/d.csv.gz")))
+                .hasMessage("config key 'determined.batch.dataset.allowed-roots' (DETERMINED_BATCH_DATASET_ALLOWED_ROOTS):"
+                        + " dataset root 'datasets' is relative; it must be an absolute path");
     }
 
     private static TrainingJobParameters parameters(TrainingEnvironment environment, String... nameValues) {

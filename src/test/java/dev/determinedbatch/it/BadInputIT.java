@@ -32,28 +32,33 @@ import org.junit.jupiter.api.io.TempDir;
  * Bad input to the training job in a real WildFly: each fails with a message naming the problem,
  * and the directory listings (checkpoint storage, metrics spill) and the stand-in master's record
  * show that nothing was written or reported. A checkpoint storage outside the server's allowed
- * roots is refused in every form, and nothing appears where it points. Malformed dataset rows
- * within the skip limit are skipped, and their count is reported.
+ * roots is refused in every form, and nothing appears where it points; so is a dataset outside the
+ * allowed dataset roots, alike whether the file exists or not. Malformed dataset rows within the
+ * skip limit are skipped, and their count is reported.
  */
 @RunAsClient
 class BadInputIT extends OnTestServer {
 
 
-    /** Datasets, and where the server must never write: outside its allowed checkpoint storage roots. */
+    /** Where the server must never write nor read: outside its allowed checkpoint storage and dataset roots. */
     @TempDir
     Path dir;
     /** This test's checkpoint storage: inside the root the test server allows (it.storage.dir). */
     Path storageRoot;
+    /** This test's datasets: inside the dataset root the test server allows (it.dataset.dir). */
+    Path datasetRoot;
 
     @BeforeEach
-    void storageInsideTheAllowedRoot() throws IOException {
+    void storageAndDatasetsInsideTheAllowedRoots() throws IOException {
         Path allowed = Files.createDirectories(allowedRoot());
         storageRoot = Files.createTempDirectory(allowed, "bad-input-");
+        datasetRoot = Files.createTempDirectory(Files.createDirectories(allowedDatasetRoot()), "bad-input-");
     }
 
     @AfterEach
-    void removeStorage() throws IOException {
+    void removeStorageAndDatasets() throws IOException {
         Trees.delete(storageRoot);
+        Trees.delete(datasetRoot);
     }
 
     /** One bad input: the job parameters it sets and what the execution's exit status must say. */
@@ -63,8 +68,8 @@ class BadInputIT extends OnTestServer {
     @Test
     void badParametersStorageAndDataFailBeforeAnythingIsWrittenOrReported() throws Exception {
         Path aFile = Files.writeString(storageRoot.resolve("a-file"), "in the way");
-        Path malformed = dataset(dir.resolve("malformed.csv.gz"), 4);
-        Path notGzip = Files.writeString(dir.resolve("plain.csv"), "1,2,3\n");
+        Path malformed = dataset(datasetRoot.resolve("malformed.csv.gz"), 4);
+        Path notGzip = Files.writeString(datasetRoot.resolve("plain.csv"), "1,2,3\n");
         List<BadInput> inputs = new ArrayList<>(List.of(
                 new BadInput(Map.of("epochs", "abc"), "job parameter 'epochs' must be an integer, got 'abc'"),
                 new BadInput(Map.of("batchSize", "-1"), "bad job parameter: batchSize must be positive, got -1"),
@@ -76,8 +81,8 @@ class BadInputIT extends OnTestServer {
                 new BadInput(Map.of("checkpointStorage", aFile.resolve("checkpoints").toString()),
                         "job parameter 'checkpointStorage' (or det.checkpoint.storage): cannot create checkpoint"
                                 + " storage base " + aFile.resolve("checkpoints")),
-                new BadInput(Map.of("dataset", dir.resolve("missing.csv.gz").toString()),
-                        "job parameter 'dataset': no file " + dir.resolve("missing.csv.gz")),
+                new BadInput(Map.of("dataset", datasetRoot.resolve("missing.csv.gz").toString()),
+                        "job parameter 'dataset': no file " + datasetRoot.resolve("missing.csv.gz")),
                 new BadInput(Map.of("dataset", notGzip.toString()),
                         "job parameter 'dataset': cannot read " + notGzip + ": digits data is not gzip-compressed"),
                 new BadInput(Map.of("dataset", malformed.toString(), "datasetSkipLimit", "2"),
@@ -98,7 +103,7 @@ class BadInputIT extends OnTestServer {
             parameters.put("checkpointStorage", storageRoot.resolve("storage").toString());
             parameters.putAll(input.parameters());
             String trialId = parameters.get("externalTrialId");
-            Map<Path, String> filesBefore = files(dir, storageRoot, spillDir());
+            Map<Path, String> filesBefore = files(dir, storageRoot, datasetRoot, spillDir());
             int requestsBefore = master.requests().size();
             int checkpointsBefore = master.state().checkpoints().size();
             int metricsBefore = master.state().metrics().size();
@@ -107,7 +112,7 @@ class BadInputIT extends OnTestServer {
 
             assertThat(failed).as(input.message()).containsEntry("batchStatus", "FAILED");
             assertThat((String) failed.get("exitStatus")).startsWith("FAILED: " + input.message());
-            assertThat(files(dir, storageRoot, spillDir())).as(input.message()).isEqualTo(filesBefore);
+            assertThat(files(dir, storageRoot, datasetRoot, spillDir())).as(input.message()).isEqualTo(filesBefore);
             assertThat(Files.exists(storageRoot.resolve("storage"))).as(input.message()).isFalse();
             assertThat(master.state().trials()).noneMatch(t -> trialId.equals(t.externalTrialId()));
             assertThat(master.requests().subList(requestsBefore, master.requests().size()))
@@ -128,7 +133,7 @@ class BadInputIT extends OnTestServer {
 
         Map<String, String> parameters = TrainingJobIT.parameters("skipping");
         parameters.put("epochs", "2");
-        parameters.put("dataset", dataset(dir.resolve("three-bad.csv.gz"), 3).toString());
+        parameters.put("dataset", dataset(datasetRoot.resolve("three-bad.csv.gz"), 3).toString());
         parameters.put("datasetSkipLimit", "3");
         parameters.put("stopAtStep", "50");
         long first = api.start("train-hooked", parameters).executionId();
@@ -243,6 +248,61 @@ class BadInputIT extends OnTestServer {
             assertThat(master.requests().subList(requestsBefore, master.requests().size()))
                     .noneMatch(r -> r.body().contains(trialId) || r.path().contains(trialId));
         }
+    }
+
+    @Test
+    void aDatasetOutsideTheAllowedRootsIsRefusedAlikeWhetherOrNotItExistsBeforeItIsReadOrATrialOpens()
+            throws Exception {
+        Path passwd = Files.writeString(dir.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n");
+        Path shadow = dir.resolve("shadow");
+        Path link = Files.createSymbolicLink(datasetRoot.resolve("passwd.csv.gz"), passwd);
+        Path linkToMissing = Files.createSymbolicLink(datasetRoot.resolve("shadow.csv.gz"), shadow);
+        String upAndOut = datasetRoot + "/" + "../".repeat(datasetRoot.getNameCount()) + passwd.toString().substring(1);
+        String refused = " is not inside the allowed dataset roots [" + allowedDatasetRoot()
+                + "]; an operator adds roots with determined.batch.dataset.allowed-roots";
+        List<BadInput> escapes = List.of(
+                new BadInput(Map.of("dataset", passwd.toString()), "job parameter 'dataset': " + passwd + refused),
+                new BadInput(Map.of("dataset", shadow.toString()), "job parameter 'dataset': " + shadow + refused),
+                new BadInput(Map.of("dataset", upAndOut), "job parameter 'dataset': " + passwd + refused),
+                new BadInput(Map.of("dataset", link.toString()), "job parameter 'dataset': " + link + refused),
+                new BadInput(Map.of("dataset", linkToMissing.toString()),
+                        "job parameter 'dataset': " + linkToMissing + refused),
+                new BadInput(Map.of("dataset", "../../etc/passwd"), "job parameter 'dataset': dataset path"
+                        + " '../../etc/passwd' is relative; it must be an absolute path inside the allowed dataset"
+                        + " roots [" + allowedDatasetRoot() + "]; an operator adds roots with"
+                        + " determined.batch.dataset.allowed-roots"));
+
+        TrainingApi api = new TrainingApi(base);
+        Map<String, String> exitStatuses = new java.util.HashMap<>();
+        for (BadInput input : escapes) {
+            Map<String, String> parameters = TrainingJobIT.parameters("dataset-escape");
+            parameters.put("checkpointStorage", storageRoot.resolve("storage").toString());
+            parameters.putAll(input.parameters());
+            String trialId = parameters.get("externalTrialId");
+            Map<Path, String> filesBefore = files(dir, storageRoot, datasetRoot, spillDir());
+            int requestsBefore = master.requests().size();
+
+            Map<String, Object> failed = api.awaitExitStatus(api.start("train", parameters).executionId(), "FAILED: ");
+
+            assertThat(failed).as(input.message()).containsEntry("batchStatus", "FAILED");
+            assertThat((String) failed.get("exitStatus")).isEqualTo("FAILED: " + input.message());
+            exitStatuses.put(input.parameters().get("dataset"), (String) failed.get("exitStatus"));
+            assertThat(files(dir, storageRoot, datasetRoot, spillDir())).as(input.message()).isEqualTo(filesBefore);
+            assertThat(master.state().trials()).noneMatch(t -> trialId.equals(t.externalTrialId()));
+            assertThat(master.requests().subList(requestsBefore, master.requests().size()))
+                    .noneMatch(r -> r.body().contains(trialId) || r.path().contains(trialId));
+        }
+        // whether the file is there is not for the job to learn: the two say the same but for its name
+        assertThat(exitStatuses.get(passwd.toString()).replace(passwd.toString(), "<file>"))
+                .isEqualTo(exitStatuses.get(shadow.toString()).replace(shadow.toString(), "<file>"));
+        assertThat(exitStatuses.get(link.toString()).replace(link.toString(), "<file>"))
+                .isEqualTo(exitStatuses.get(linkToMissing.toString()).replace(linkToMissing.toString(), "<file>"));
+        assertThat(exitStatuses.values()).noneMatch(status -> status.contains("root:x"));
+    }
+
+    /** The dataset root the test server allows (see arquillian.xml). */
+    private static Path allowedDatasetRoot() {
+        return Path.of(System.getProperty("it.dataset.dir"));
     }
 
     /** The further checkpoint storage root the test server allows (see arquillian.xml). */

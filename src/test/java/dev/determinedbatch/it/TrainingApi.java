@@ -1,6 +1,6 @@
 package dev.determinedbatch.it;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonText;
 import dev.determinedbatch.json.PythonJson;
 import dev.determinedbatch.testsupport.ApiUser;
 import dev.determinedbatch.testsupport.TestApiUsers;
@@ -50,6 +50,13 @@ final class TrainingApi {
                 .POST(HttpRequest.BodyPublishers.ofString(PythonJson.wire(body))));
     }
 
+    /** A body as given, say one that is not JSON; a null content type sends none. */
+    Answer post(String path, String contentType, HttpRequest.BodyPublisher body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = request(path).POST(body);
+        return send(contentType == null ? request : request.header("Content-Type", contentType));
+    }
+
     Answer get(String path) throws IOException, InterruptedException {
         return send(request(path).GET());
     }
@@ -65,7 +72,7 @@ final class TrainingApi {
         String text = response.body() == null ? "" : response.body();
         // the server's own 401/403 pages are HTML, not JSON
         boolean object = text.stripLeading().startsWith("{");
-        return new Answer(response.statusCode(), object ? JsonParser.parseObject(text) : Map.of(), text);
+        return new Answer(response.statusCode(), object ? JsonText.readObject(text) : Map.of(), text);
     }
 
     Answer start(String job, Map<String, ?> parameters) throws IOException, InterruptedException {
@@ -141,6 +148,24 @@ final class TrainingApi {
         parameters.put("externalExperimentId", experiment);
         parameters.put("externalTrialId", trial + "-" + System.nanoTime());
         return parameters;
+    }
+
+    /** Instances of {@code job}: a start that is refused creates none. */
+    int jobInstances(String job) throws IOException, InterruptedException {
+        Answer count = get("api/jobinstances/count?jobName=" + job);
+        if (count.status() != 200) {
+            throw new AssertionError("instance count of " + job + " answered " + count);
+        }
+        return ((Number) JsonText.read(count.text())).intValue();
+    }
+
+    /** Executions of the job instance that {@code executionId} belongs to: a restart that is refused adds none. */
+    int executionsOfTheInstanceOf(long executionId) throws IOException, InterruptedException {
+        Answer instance = get("api/jobinstances?jobExecutionId=" + executionId);
+        if (instance.status() != 200) {
+            throw new AssertionError("instance of execution " + executionId + " answered " + instance);
+        }
+        return ((Number) instance.body().get("numberOfJobExecutions")).intValue();
     }
 
     Map<String, Object> training(long executionId) throws IOException, InterruptedException {

@@ -3,6 +3,7 @@ package dev.determinedbatch.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.determinedbatch.paths.AllowedRoots;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -179,7 +180,7 @@ class StorageRootsTests {
     }
 
     /** A file tree of directories and links; the file system root always exists. */
-    private record Tree(Set<Path> directories, Map<Path, Path> links) implements StorageRoots.FileTree {
+    private record Tree(Set<Path> directories, Map<Path, Path> links) implements AllowedRoots.FileTree {
 
         @Override
         public boolean exists(Path path) {

@@ -6,8 +6,8 @@ import dev.determinedbatch.training.SkippedRow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -33,29 +33,30 @@ public record TrainingData(DigitsDataset.Split split, int rows, int skippedRows)
     }
 
     /**
-     * Loads a job's dataset, a file or, when {@code dataset} is null, the bundled digits, skipping
-     * up to {@code skipLimit} malformed rows, each logged as a WARNING (the first
-     * {@value DigitsDataset#KEPT_SKIPPED_ROWS}; the rest counted).
+     * Loads a job's dataset, a file {@link DatasetRoots} allows or, when {@code dataset} is null,
+     * the bundled digits, skipping up to {@code skipLimit} malformed rows, each logged as a WARNING
+     * (the first {@value DigitsDataset#KEPT_SKIPPED_ROWS}; the rest counted). The file is opened
+     * where the check found it leads, and not through a symbolic link put there since.
      *
-     * @throws IllegalArgumentException naming the file and the problem: no such file, not gzip,
-     *                                  or more malformed rows than the limit (with their count
-     *                                  and the first of them)
+     * @throws IllegalArgumentException naming where the dataset came from, the file and the
+     *                                  problem: no such file, not gzip, or more malformed rows than
+     *                                  the limit (with their count and the first of them)
      */
-    public static TrainingData load(String dataset, int skipLimit) {
-        String name = dataset == null ? "the bundled digits"
-                : Path.of(dataset).toAbsolutePath().toString();
+    public static TrainingData load(DatasetFile dataset, int skipLimit) {
+        String name = dataset == null ? "the bundled digits" : dataset.path().toString();
+        String source = dataset == null ? "job parameter 'dataset'" : dataset.source();
         DigitsDataset.Loaded loaded;
         try (InputStream in = dataset == null ? DigitsDataset.bundledStream()
-                : Files.newInputStream(Path.of(dataset))) {
+                : Files.newInputStream(dataset.real(), LinkOption.NOFOLLOW_LINKS)) {
             loaded = DigitsDataset.load(in, skipLimit);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("job parameter 'dataset': no file " + name);
+            throw new IllegalArgumentException(source + ": no file " + name);
         } catch (MalformedDatasetException e) {
-            throw new IllegalArgumentException("job parameter 'dataset': " + name + " has " + e.malformedRows()
+            throw new IllegalArgumentException(source + ": " + name + " has " + e.malformedRows()
                     + " malformed rows, more than job parameter 'datasetSkipLimit' allows (" + e.skipLimit()
                     + "); the first: " + SkippedRow.listed(e.firstMalformed()), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("job parameter 'dataset': cannot read " + name + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(source + ": cannot read " + name + ": " + e.getMessage(), e);
         }
         logSkipped(name, loaded);
         return of(loaded);

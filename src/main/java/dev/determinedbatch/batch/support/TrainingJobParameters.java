@@ -13,7 +13,7 @@ import org.eclipse.microprofile.config.Config;
  * job touches Determined, with a message that names the parameter.
  *
  * @param checkpointStorage where checkpoints go, and who chose it; null for the configured default
- * @param dataset           path of a digits CSV (gzip); null for the bundled copy
+ * @param dataset           path of a digits CSV (gzip), and who chose it; null for the bundled copy
  * @param datasetSkipLimit  how many malformed dataset rows may be skipped; 0 refuses any
  */
 public record TrainingJobParameters(
@@ -23,7 +23,7 @@ public record TrainingJobParameters(
         long checkpointEverySeconds,
         int reportEverySteps,
         Setting checkpointStorage,
-        String dataset,
+        Setting dataset,
         int datasetSkipLimit) {
 
     public static final String CONFIG_PREFIX = "training.";
@@ -82,7 +82,7 @@ public record TrainingJobParameters(
                 source.longValue("checkpointEverySeconds", DEFAULT_CHECKPOINT_EVERY_SECONDS),
                 source.intValue("reportEverySteps", DEFAULT_REPORT_EVERY_STEPS),
                 source.setting("checkpointStorage").orElse(null),
-                source.text("dataset").orElse(null),
+                source.setting("dataset").orElse(null),
                 source.intValue("datasetSkipLimit", DEFAULT_DATASET_SKIP_LIMIT));
     }
 

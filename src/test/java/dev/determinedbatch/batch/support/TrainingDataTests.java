@@ -23,7 +23,7 @@ class TrainingDataTests {
     void malformedRowsWithinTheLimitAreSkippedAndCounted() throws IOException {
         Path file = dataset("twenty.csv.gz", 20, "1,2,x", "not a row");
 
-        TrainingData data = TrainingData.load(file.toString(), 2);
+        TrainingData data = TrainingData.load(inDir(file), 2);
 
         assertThat(data.rows()).isEqualTo(20);
         assertThat(data.skippedRows()).isEqualTo(2);
@@ -35,7 +35,7 @@ class TrainingDataTests {
     void moreMalformedRowsThanTheLimitNameTheFileTheCountAndTheLimit() throws IOException {
         Path file = dataset("bad.csv.gz", 20, "1,2,x", "not a row", "");
 
-        assertThatThrownBy(() -> TrainingData.load(file.toString(), 2))
+        assertThatThrownBy(() -> TrainingData.load(inDir(file), 2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("job parameter 'dataset': " + file.toAbsolutePath() + " has 3 malformed rows,"
                         + " more than job parameter 'datasetSkipLimit' allows (2); the first: line 21");
@@ -45,7 +45,7 @@ class TrainingDataTests {
     void aMissingFileIsNamed() {
         Path missing = dir.resolve("missing.csv.gz");
 
-        assertThatThrownBy(() -> TrainingData.load(missing.toString(), 0))
+        assertThatThrownBy(() -> TrainingData.load(inDir(missing), 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("job parameter 'dataset': no file " + missing.toAbsolutePath());
     }
@@ -56,6 +56,21 @@ class TrainingDataTests {
 
         assertThat(data.rows()).isEqualTo(1797);
         assertThat(data.skippedRows()).isZero();
+    }
+
+    @Test
+    void theSourceOfTheChoiceIsNamed() throws IOException {
+        Path file = Files.writeString(dir.resolve("plain.csv"), "1,2,3\n");
+
+        assertThatThrownBy(() -> TrainingData.load(DatasetRoots.of(List.of(dir)).check(file.toString(),
+                "config key 'training.dataset' (default of job parameter 'dataset')"), 0))
+                .hasMessageStartingWith("config key 'training.dataset' (default of job parameter 'dataset'): cannot"
+                        + " read " + file + ": digits data is not gzip-compressed");
+    }
+
+    /** {@code file}, allowed by the test's directory as the one dataset root. */
+    private DatasetFile inDir(Path file) {
+        return DatasetRoots.of(List.of(dir)).check(file.toString(), "job parameter 'dataset'");
     }
 
     /** {@code valid} well-formed rows (labels 0..9 in turn), then the given malformed lines. */
