@@ -1,10 +1,8 @@
 package dev.determinedbatch.api;
 
 import dev.determinedbatch.batch.TrainingEnvironment;
+import dev.determinedbatch.client.MasterStatus;
 import dev.determinedbatch.client.SessionOptions;
-import dev.determinedbatch.client.master.MasterApi;
-import dev.determinedbatch.client.master.MasterConnection;
-import dev.determinedbatch.client.master.MasterSettings;
 import dev.determinedbatch.storage.StorageSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -45,21 +43,18 @@ public class ReadinessCheck implements HealthCheck {
     }
 
     private boolean master(HealthCheckResponseBuilder response) {
-        Optional<MasterSettings> configured = SessionOptions.fromConfig(environment.config()).master();
-        if (configured.isEmpty()) {
+        Optional<MasterStatus> probed = MasterStatus.probe(SessionOptions.fromConfig(environment.config()),
+                Duration.ofSeconds(2), Duration.ofSeconds(5));
+        if (probed.isEmpty()) {
             response.withData("master", "none configured: local mode");
             return true;
         }
-        MasterSettings settings = configured.get().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5))
-                .withRetries(0, Duration.ZERO);
-        response.withData("master", settings.url().toString());
-        try (MasterConnection connection = MasterConnection.open(settings)) {
-            connection.call("GET /api/v1/master", MasterApi::masterInfo);
-            return true;
-        } catch (RuntimeException e) {
-            response.withData("masterError", e.getMessage());
-            return false;
+        MasterStatus status = probed.get();
+        response.withData("master", status.master());
+        if (!status.up()) {
+            response.withData("masterError", status.error());
         }
+        return status.up();
     }
 
     private boolean storage(HealthCheckResponseBuilder response) {

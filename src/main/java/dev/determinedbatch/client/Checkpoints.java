@@ -4,6 +4,8 @@ import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.Report;
 import dev.determinedbatch.client.core.TrialBackend;
 import dev.determinedbatch.client.core.TrialInfo;
+import dev.determinedbatch.client.delivery.ReportQueue;
+import dev.determinedbatch.client.delivery.ReportSender;
 import dev.determinedbatch.storage.CheckpointReader;
 import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.CheckpointUuid;
@@ -31,12 +33,12 @@ public final class Checkpoints {
 
     private final CheckpointStorage storage;
     private final TrialBackend backend;
-    private final MetricSender sender;
+    private final ReportSender sender;
     private final ReportQueue queue;
     private final TrialInfo trial;
     private final Clock clock;
 
-    Checkpoints(CheckpointStorage storage, TrialBackend backend, MetricSender sender, ReportQueue queue,
+    Checkpoints(CheckpointStorage storage, TrialBackend backend, ReportSender sender, ReportQueue queue,
                 TrialInfo trial, Clock clock) {
         this.storage = storage;
         this.backend = backend;

@@ -1,6 +1,6 @@
 package dev.determinedbatch.client;
 
-import dev.determinedbatch.client.core.Scheduler;
+import dev.determinedbatch.time.Scheduler;
 import dev.determinedbatch.client.core.TrialBackend;
 import java.time.Duration;
 import java.util.logging.Level;

@@ -1,9 +1,16 @@
 package dev.determinedbatch.client;
 
 import dev.determinedbatch.client.core.DeterminedException;
-import dev.determinedbatch.client.core.Scheduler;
+import dev.determinedbatch.client.delivery.LeftoverReports;
+import dev.determinedbatch.client.delivery.ReportSender;
+import dev.determinedbatch.client.delivery.ReportSpill;
+import dev.determinedbatch.client.delivery.ReportTally;
+import dev.determinedbatch.client.delivery.SpillClaim;
 import dev.determinedbatch.client.master.MasterBackend;
 import dev.determinedbatch.client.master.MasterConnection;
+import dev.determinedbatch.time.Backoff;
+import dev.determinedbatch.time.ExecutorScheduler;
+import dev.determinedbatch.time.Scheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,8 +36,8 @@ import java.util.stream.Stream;
  * trial does not show RUNNING at the master for good after its session ended in an outage.
  *
  * <p>It looks at the spill directory at once, then every {@code det.leftovers.period}; while
- * leftovers wait and the master does not answer, again after 5 s, doubling up to 60 s (never
- * longer than the period). It leaves alone the files of sessions still open, in this process or
+ * leftovers wait and the master does not answer, sooner: {@link ReportSender#RETRY}'s backoff,
+ * from 5 s doubling up to 60 s with jitter, never longer than the period. It leaves alone the files of sessions still open, in this process or
  * another ({@link SpillClaim}), those of other masters, and local mode's. A session of a trial
  * whose file it is delivering waits for it: the courier stops after the report in flight and the
  * session delivers the rest. The server runs one; a Java SE program can too:
@@ -62,7 +69,10 @@ public final class LeftoverCourier implements AutoCloseable {
     private final ReentrantLock round = new ReentrantLock();
     /** guarded by {@link #round}: when each undeliverable file (or the master) was last warned about */
     private final Map<String, Instant> warned = new HashMap<>();
-    private Duration retry = MetricSender.FIRST_RETRY;
+    /** while the master does not answer: the sender's, never longer than the period */
+    private final Backoff backoff;
+    /** guarded by {@link #round}: looks in a row the master did not answer */
+    private int retries;
     private String trialKeyPrefix;
     private Scheduler.Cancellable next;
     private volatile boolean closed;
@@ -70,12 +80,14 @@ public final class LeftoverCourier implements AutoCloseable {
     private LeftoverCourier(SessionOptions options) {
         this.directory = options.spillDirectory().toAbsolutePath();
         this.backend = options.master()
-                .map(settings -> new MasterBackend(MasterConnection.open(settings, options.sleeper())))
+                .map(settings -> new MasterBackend(MasterConnection.open(settings, options.sleeper(), options.jitter())))
                 .orElse(null);
         this.ownScheduler = options.scheduler() == null ? new ExecutorScheduler("determined-leftover-courier") : null;
         this.scheduler = ownScheduler != null ? ownScheduler : options.scheduler();
         this.clock = options.clock();
         this.period = options.leftoverPeriod();
+        this.backoff = ReportSender.RETRY.withRandom(options.jitter())
+                .withMax(period.compareTo(ReportSender.RETRY.max()) < 0 ? period : ReportSender.RETRY.max());
     }
 
     /**
@@ -124,7 +136,7 @@ public final class LeftoverCourier implements AutoCloseable {
         try {
             List<Path> files = candidates();
             if (files.isEmpty() || closed) {
-                retry = MetricSender.FIRST_RETRY;
+                retries = 0;
                 return period;
             }
             if (trialKeyPrefix == null) {
@@ -152,7 +164,7 @@ public final class LeftoverCourier implements AutoCloseable {
                     }
                 }
             }
-            retry = MetricSender.FIRST_RETRY;
+            retries = 0;
             return period;
         } finally {
             round.unlock();
@@ -185,7 +197,7 @@ public final class LeftoverCourier implements AutoCloseable {
             if (!Files.exists(spillFile)) {
                 return null; // a lock file only, now gone; or delivered meanwhile
             }
-            LeftoverReports.Delivery delivery = LeftoverReports.deliver(new MetricSpill(spillFile), backend,
+            LeftoverReports.Delivery delivery = LeftoverReports.deliver(new ReportSpill(spillFile), backend,
                     LeftoverReports.Deliverer.COURIER, () -> closed || held.contended());
             if (delivery.unreachable() != null) {
                 return unreachable(spillFile.toString(), "the leftovers of trial " + trial + " in " + spillFile
@@ -208,10 +220,9 @@ public final class LeftoverCourier implements AutoCloseable {
 
     /** Backs off: the master does not answer. */
     private Duration unreachable(String subject, String what, DeterminedException e) {
-        Duration wait = retry.compareTo(period) < 0 ? retry : period;
-        retry = retry.multipliedBy(2).compareTo(MetricSender.LAST_RETRY) > 0 ? MetricSender.LAST_RETRY
-                : retry.multipliedBy(2);
-        warn(subject, "{0}: the master is unreachable ({1}); next try in {2} s", what, e.getMessage(), wait.toSeconds());
+        Duration wait = backoff.delay(retries++);
+        warn(subject, "{0}: the master is unreachable ({1}); next try in {2} s", what, e.getMessage(),
+                Backoff.seconds(wait));
         return wait;
     }
 
@@ -250,7 +261,7 @@ public final class LeftoverCourier implements AutoCloseable {
 
     private static String leftTally(Path spillFile) {
         try {
-            return Files.exists(spillFile) ? ReportTally.ofLines(MetricSpill.readAll(spillFile)).toString() : "none";
+            return Files.exists(spillFile) ? ReportTally.ofLines(ReportSpill.readAll(spillFile)).toString() : "none";
         } catch (IOException e) {
             return "cannot read them: " + e.getMessage();
         }

@@ -1,7 +1,7 @@
 package dev.determinedbatch.client;
 
 import dev.determinedbatch.client.core.LogLine;
-import dev.determinedbatch.client.core.Scheduler;
+import dev.determinedbatch.time.Scheduler;
 import dev.determinedbatch.client.core.TrialBackend;
 import java.time.Clock;
 import java.time.Duration;

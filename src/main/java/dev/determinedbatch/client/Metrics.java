@@ -3,6 +3,7 @@ package dev.determinedbatch.client;
 import dev.determinedbatch.client.core.MetricReport;
 import dev.determinedbatch.client.core.Report;
 import dev.determinedbatch.client.core.TrialInfo;
+import dev.determinedbatch.client.delivery.ReportSender;
 import java.util.List;
 import java.util.Map;
 
@@ -13,10 +14,10 @@ import java.util.Map;
  */
 public final class Metrics {
 
-    private final MetricSender sender;
+    private final ReportSender sender;
     private final TrialInfo trial;
 
-    Metrics(MetricSender sender, TrialInfo trial) {
+    Metrics(ReportSender sender, TrialInfo trial) {
         this.sender = sender;
         this.trial = trial;
     }

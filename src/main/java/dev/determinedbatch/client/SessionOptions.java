@@ -1,15 +1,17 @@
 package dev.determinedbatch.client;
 
-import dev.determinedbatch.client.core.Scheduler;
 import dev.determinedbatch.client.master.Credentials;
 import dev.determinedbatch.client.master.MasterConnection;
 import dev.determinedbatch.client.master.MasterSettings;
 import dev.determinedbatch.client.master.MasterTls;
 import dev.determinedbatch.client.master.MasterUrl;
+import dev.determinedbatch.time.Backoff;
+import dev.determinedbatch.time.Scheduler;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -20,6 +22,8 @@ import org.eclipse.microprofile.config.Config;
  * @param master              empty for local mode
  * @param localMetricsFile    where local mode appends its events
  * @param scheduler           null for a real one owned by the session (or courier)
+ * @param sleeper             waits between the master connection's retries
+ * @param jitter              draws the random share taken off each retry's wait ({@link Backoff}), in [0, 1)
  * @param metricQueueCapacity reports kept in memory; more wait in the spill file
  * @param spillDirectory      where reports wait while the master is unreachable (one file per trial)
  * @param closeTimeout        how long close delivers before it leaves the rest in the spill
@@ -31,6 +35,7 @@ public record SessionOptions(
         Clock clock,
         Scheduler scheduler,
         MasterConnection.Sleeper sleeper,
+        DoubleSupplier jitter,
         int metricQueueCapacity,
         Duration logFlushInterval,
         int logBatchLines,
@@ -57,7 +62,7 @@ public record SessionOptions(
 
     public static SessionOptions local(Path metricsFile) {
         return new SessionOptions(Optional.empty(), metricsFile, Clock.systemUTC(), null,
-                MasterConnection.Sleeper.REAL, DEFAULT_QUEUE_CAPACITY, Duration.ofSeconds(1), 1000, true,
+                MasterConnection.Sleeper.REAL, Backoff.RANDOM, DEFAULT_QUEUE_CAPACITY, Duration.ofSeconds(1), 1000, true,
                 defaultDataDirectory().resolve("spill"), DEFAULT_CLOSE_TIMEOUT, DEFAULT_LEFTOVER_PERIOD);
     }
 
@@ -66,43 +71,50 @@ public record SessionOptions(
     }
 
     public SessionOptions withMaster(MasterSettings settings) {
-        return new SessionOptions(Optional.ofNullable(settings), localMetricsFile, clock, scheduler, sleeper,
+        return new SessionOptions(Optional.ofNullable(settings), localMetricsFile, clock, scheduler, sleeper, jitter,
                 metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout,
                 leftoverPeriod);
     }
 
     public SessionOptions withTime(Clock clock, Scheduler scheduler, MasterConnection.Sleeper sleeper) {
-        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
+        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper, jitter,
+                metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout,
+                leftoverPeriod);
+    }
+
+    /** The random source of every retry's jitter: {@link Backoff#NO_JITTER} makes the waits exact. */
+    public SessionOptions withJitter(DoubleSupplier random) {
+        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper, random,
                 metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout,
                 leftoverPeriod);
     }
 
     public SessionOptions withLocalMetricsFile(Path file) {
-        return new SessionOptions(master, file, clock, scheduler, sleeper,
+        return new SessionOptions(master, file, clock, scheduler, sleeper, jitter,
                 metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout,
                 leftoverPeriod);
     }
 
     public SessionOptions withMetricQueueCapacity(int capacity) {
-        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
+        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper, jitter,
                 capacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout,
                 leftoverPeriod);
     }
 
     public SessionOptions withSpillDirectory(Path directory) {
-        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
+        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper, jitter,
                 metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, directory, closeTimeout,
                 leftoverPeriod);
     }
 
     public SessionOptions withCloseTimeout(Duration timeout) {
-        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
+        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper, jitter,
                 metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, timeout,
                 leftoverPeriod);
     }
 
     public SessionOptions withLeftoverPeriod(Duration period) {
-        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper,
+        return new SessionOptions(master, localMetricsFile, clock, scheduler, sleeper, jitter,
                 metricQueueCapacity, logFlushInterval, logBatchLines, shipLogs, spillDirectory, closeTimeout,
                 period);
     }

@@ -2,14 +2,21 @@ package dev.determinedbatch.client;
 
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.Report;
-import dev.determinedbatch.client.core.Scheduler;
 import dev.determinedbatch.client.core.TrialBackend;
 import dev.determinedbatch.client.core.TrialInfo;
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
+import dev.determinedbatch.client.delivery.LeftoverReports;
+import dev.determinedbatch.client.delivery.ReportQueue;
+import dev.determinedbatch.client.delivery.ReportSender;
+import dev.determinedbatch.client.delivery.ReportSpill;
+import dev.determinedbatch.client.delivery.ReportTally;
+import dev.determinedbatch.client.delivery.SpillClaim;
 import dev.determinedbatch.client.local.LocalBackend;
 import dev.determinedbatch.client.master.MasterBackend;
 import dev.determinedbatch.client.master.MasterConnection;
+import dev.determinedbatch.time.ExecutorScheduler;
+import dev.determinedbatch.time.Scheduler;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -43,11 +50,11 @@ public final class TrialSession implements AutoCloseable {
     private final TrialBackend backend;
     private final TrialInfo info;
     private final Duration closeTimeout;
-    private final MetricSpill spill;
+    private final ReportSpill spill;
     /** the right to the spill file, null in local mode (no courier delivers local leftovers) */
     private final SpillClaim claim;
     private final ReportQueue queue;
-    private final MetricSender sender;
+    private final ReportSender sender;
     private final Metrics metrics;
     private final Checkpoints checkpoints;
     private final Heartbeat heartbeat;
@@ -58,7 +65,7 @@ public final class TrialSession implements AutoCloseable {
 
     private TrialSession(TrialSpec spec, TrialBackend backend, SessionOptions options) {
         this.backend = backend;
-        this.ownScheduler = options.scheduler() == null ? new ExecutorScheduler() : null;
+        this.ownScheduler = options.scheduler() == null ? new ExecutorScheduler("determined-scheduler") : null;
         Scheduler scheduler = options.scheduler() == null ? ownScheduler : options.scheduler();
         try {
             int removed = spec.checkpointStorage().cleanUp();
@@ -68,11 +75,11 @@ public final class TrialSession implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not clean up leftovers of interrupted checkpoint writes: {0}", e.getMessage());
         }
-        MetricSpill[] trialSpill = new MetricSpill[1];
+        ReportSpill[] trialSpill = new ReportSpill[1];
         SpillClaim[] trialClaim = new SpillClaim[1];
         try {
             this.info = backend.start(spec, spec.checkpointStorage().config(), trialKey -> {
-                Path file = MetricSpill.fileOf(options.spillDirectory(), trialKey);
+                Path file = ReportSpill.fileOf(options.spillDirectory(), trialKey);
                 if (options.master().isPresent()) {
                     // before the file is read: a courier may be delivering it
                     trialClaim[0] = claim(file);
@@ -96,7 +103,8 @@ public final class TrialSession implements AutoCloseable {
         this.heartbeat = new Heartbeat(backend, scheduler);
         heartbeat.start();
         this.queue = new ReportQueue(spill, options.metricQueueCapacity());
-        this.sender = new MetricSender(backend, queue, scheduler, "determined-metrics-" + info.trialId());
+        this.sender = new ReportSender(backend, queue, scheduler,
+                ReportSender.RETRY.withRandom(options.jitter()), "determined-reports-" + info.trialId());
         this.metrics = new Metrics(sender, info);
         this.checkpoints = new Checkpoints(spec.checkpointStorage(), backend, sender, queue, info, options.clock());
         if (options.shipLogs() && !info.local()) {
@@ -111,9 +119,9 @@ public final class TrialSession implements AutoCloseable {
         }
     }
 
-    private static MetricSpill spill(Path file) {
+    private static ReportSpill spill(Path file) {
         try {
-            return new MetricSpill(file);
+            return new ReportSpill(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the spill file " + file, e);
         }
@@ -135,7 +143,7 @@ public final class TrialSession implements AutoCloseable {
 
     public static TrialSession init(TrialSpec spec, SessionOptions options) {
         TrialBackend backend = options.master()
-                .<TrialBackend>map(settings -> new MasterBackend(MasterConnection.open(settings, options.sleeper())))
+                .<TrialBackend>map(settings -> new MasterBackend(MasterConnection.open(settings, options.sleeper(), options.jitter())))
                 .orElseGet(() -> new LocalBackend(options.localMetricsFile(), options.clock()));
         try {
             return new TrialSession(spec, backend, options);
@@ -271,7 +279,7 @@ public final class TrialSession implements AutoCloseable {
 
     private String leftTally() {
         try {
-            return ReportTally.ofLines(MetricSpill.readAll(spill.file())).toString();
+            return ReportTally.ofLines(ReportSpill.readAll(spill.file())).toString();
         } catch (IOException e) {
             return "(cannot read them back: " + e.getMessage() + ")";
         }

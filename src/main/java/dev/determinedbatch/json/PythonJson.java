@@ -42,7 +42,7 @@ public final class PythonJson {
 
     /**
      * {@code json.dumps(value)} with bare {@code NaN} and {@code Infinity}: one line (no raw line
-     * break can occur, strings escape them), which {@link JsonParser} reads back to equal values.
+     * break can occur, strings escape them), which {@link JsonText} reads back to equal values.
      */
     public static String line(Object value) {
         return new PythonJson(-1, NonFinite.BARE).write(value);

@@ -1,6 +1,6 @@
 package dev.determinedbatch.recovery;
 
-import dev.determinedbatch.client.ExecutorScheduler;
+import dev.determinedbatch.time.ExecutorScheduler;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.annotation.Priority;

@@ -1,6 +1,6 @@
 package dev.determinedbatch.recovery;
 
-import dev.determinedbatch.client.core.Scheduler;
+import dev.determinedbatch.time.Scheduler;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +28,7 @@ public final class LeaseKeeper implements AutoCloseable {
     private final Duration period;
     private final ServerLease lease;
     private Scheduler.Cancellable next;
-    private boolean closed;
+    private volatile boolean closed;
 
     /** @param lease this server's, as it is to be registered */
     public LeaseKeeper(DataSource dataSource, ServerLease lease, Duration period, RecoveryPolicy policy,
@@ -87,6 +87,10 @@ public final class LeaseKeeper implements AutoCloseable {
                 registerAgain(now);
             }
         } catch (SQLException | RuntimeException e) {
+            if (closed) {
+                interruptedByClose("renewal", e);
+                return;
+            }
             LOG.log(Level.WARNING, "cannot renew the lease of server " + lease.describe() + "; trying again in "
                     + period.toSeconds() + " s", e);
         }
@@ -103,9 +107,22 @@ public final class LeaseKeeper implements AutoCloseable {
         try {
             recovery.run(lease.serverId(), clock.instant());
         } catch (SQLException | RuntimeException e) {
+            if (closed) {
+                interruptedByClose("recovery", e);
+                return;
+            }
             LOG.log(Level.SEVERE, "cannot recover executions of lost servers; trying again in "
                     + period.toSeconds() + " s", e);
         }
+    }
+
+    /**
+     * A renewal or recovery that {@link #close()} cut short (it interrupts the scheduler's thread,
+     * which fails a JDBC call in flight) is no fault: the lease is given up, the next server recovers.
+     */
+    private void interruptedByClose(String what, Exception e) {
+        LOG.log(Level.FINE, "the lease of server " + lease.describe() + " is given up; its " + what
+                + " in flight ended: " + e);
     }
 
     private synchronized void scheduleNext() {

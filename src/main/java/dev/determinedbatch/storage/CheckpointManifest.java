@@ -1,6 +1,6 @@
 package dev.determinedbatch.storage;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonText;
 import dev.determinedbatch.json.PythonJson;
 
 import java.nio.charset.StandardCharsets;
@@ -58,7 +58,7 @@ public record CheckpointManifest(Map<String, FileChecksum> files) {
     public static CheckpointManifest parse(String uuid, String name, byte[] json) throws CorruptCheckpointException {
         Map<String, Object> manifest;
         try {
-            manifest = JsonParser.parseObject(new String(json, StandardCharsets.UTF_8));
+            manifest = JsonText.readObject(new String(json, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             throw malformed(uuid, name, "not a JSON object: " + e.getMessage());
         }

@@ -1,6 +1,6 @@
 package dev.determinedbatch.storage;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonText;
 
 import java.net.URI;
 import java.nio.file.FileSystemNotFoundException;
@@ -40,7 +40,7 @@ final class StorageSpecParser {
         if (configured instanceof CharSequence || configured instanceof URI) {
             String text = configured.toString().strip();
             if (text.startsWith("{")) {
-                return fromMap(JsonParser.parseObject(text), absoluteOnly);
+                return fromMap(JsonText.readObject(text), absoluteOnly);
             }
             return fromLocation(text, absoluteOnly);
         }

@@ -1,6 +1,7 @@
 package dev.determinedbatch.training;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonFields;
+import dev.determinedbatch.json.JsonText;
 import dev.determinedbatch.json.PythonJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -75,9 +76,9 @@ final class Safetensors {
         if (!json.startsWith("{")) {
             throw new IOException(file + " has a bad header: it does not start with '{'");
         }
-        Map<String, Object> header;
+        JsonFields header;
         try {
-            header = JsonParser.parseObject(json);
+            header = JsonFields.of(JsonText.readObject(json), file + " header");
         } catch (IllegalArgumentException e) {
             throw new IOException(file + " has a bad header: " + e.getMessage(), e);
         }
@@ -85,11 +86,11 @@ final class Safetensors {
                 .slice().order(ByteOrder.LITTLE_ENDIAN);
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
-        for (Map.Entry<String, Object> e : header.entrySet()) {
-            if (e.getKey().equals(METADATA)) {
-                readMetadata(e.getValue(), metadata, file);
+        for (String name : header.asMap().keySet()) {
+            if (name.equals(METADATA)) {
+                readMetadata(header.value(name), metadata, file);
             } else {
-                entries.add(Entry.of(e.getKey(), e.getValue(), file));
+                entries.add(Entry.of(name, header.value(name), file));
             }
         }
         checkLayout(entries, data.remaining(), file);
@@ -143,11 +144,12 @@ final class Safetensors {
             if (!(value instanceof Map<?, ?> map) || !map.keySet().equals(KEYS)) {
                 throw new IOException(where + " must be an object of dtype, shape and data_offsets");
             }
-            if (!"F32".equals(map.get("dtype"))) {
-                throw new IOException(where + " has dtype " + map.get("dtype") + ", only F32 is supported");
+            JsonFields fields = JsonFields.of(map, where);
+            if (!"F32".equals(fields.value("dtype"))) {
+                throw new IOException(where + " has dtype " + fields.value("dtype") + ", only F32 is supported");
             }
-            long[] dims = longs(map.get("shape"), -1, where + " shape");
-            long[] offsets = longs(map.get("data_offsets"), 2, where + " data_offsets");
+            long[] dims = longs(fields.value("shape"), -1, where + " shape");
+            long[] offsets = longs(fields.value("data_offsets"), 2, where + " data_offsets");
             int[] shape = new int[dims.length];
             long elements = 1;
             for (int i = 0; i < dims.length; i++) {

@@ -1,6 +1,6 @@
 package dev.determinedbatch.training;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonFields;
 import dev.determinedbatch.json.PythonJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -94,37 +94,45 @@ public final class TrainingStateFiles {
     }
 
     private static TrainingState readFiles(Path dir) throws IOException {
-        Map<String, Object> trainer = trainer(dir);
-        TrainingParameters parameters;
+        JsonFields trainer = trainer(dir);
         try {
-            parameters = TrainingParameters.fromMap(map(trainer, "parameters"));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(TRAINER + ": bad parameters: " + e.getMessage(), e);
-        }
-        List<Tensor> model = tensors(dir, MODEL, Network.names(parameters.hiddenUnits()), "");
-        List<Tensor> optimizer = tensors(dir, OPTIMIZER, Network.names(parameters.hiddenUnits()),
-                MomentumSgd.SUFFIX);
-        try {
-            return new TrainingState(parameters, model, optimizer, rngState(trainer),
-                    (int) integer(trainer, "epoch"), (int) integer(trainer, "positionInEpoch"),
-                    permutation(trainer), integer(trainer, "stepsCompleted"));
-        } catch (IllegalArgumentException e) {
-            throw new IOException("the files do not fit together: " + e.getMessage(), e);
+            Map<String, Object> given = trainer.map("parameters");
+            TrainingParameters parameters;
+            try {
+                parameters = TrainingParameters.fromMap(given);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(TRAINER + ": bad parameters: " + e.getMessage(), e);
+            }
+            List<Tensor> model = tensors(dir, MODEL, Network.names(parameters.hiddenUnits()), "");
+            List<Tensor> optimizer = tensors(dir, OPTIMIZER, Network.names(parameters.hiddenUnits()),
+                    MomentumSgd.SUFFIX);
+            long[] rng = rngState(trainer);
+            int[] permutation = permutation(trainer);
+            int epoch = trainer.intValue("epoch");
+            int positionInEpoch = trainer.intValue("positionInEpoch");
+            long stepsCompleted = trainer.longValue("stepsCompleted");
+            try {
+                return new TrainingState(parameters, model, optimizer, rng, epoch, positionInEpoch, permutation,
+                        stepsCompleted);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("the files do not fit together: " + e.getMessage(), e);
+            }
+        } catch (JsonFields.JsonFieldException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 
-    private static Map<String, Object> trainer(Path dir) throws IOException {
-        Map<String, Object> trainer;
+    private static JsonFields trainer(Path dir) throws IOException {
+        JsonFields trainer;
         try {
-            trainer = JsonParser.parseObject(Files.readString(file(dir, TRAINER), StandardCharsets.UTF_8));
+            trainer = JsonFields.parse(Files.readString(file(dir, TRAINER), StandardCharsets.UTF_8), TRAINER);
         } catch (IllegalArgumentException e) {
             throw new IOException(TRAINER + " is not valid JSON: " + e.getMessage(), e);
         }
-        Object version = trainer.get("formatVersion");
-        if (!(version instanceof Long)) {
+        if (!(trainer.value("formatVersion") instanceof Long version)) {
             throw new IOException(TRAINER + " has no integer formatVersion");
         }
-        if ((Long) version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION) {
             throw new IOException(TRAINER + ": format version " + version + " is not supported (this build reads "
                     + FORMAT_VERSION + ")");
         }
@@ -163,12 +171,12 @@ public final class TrainingStateFiles {
         return ordered;
     }
 
-    private static long[] rngState(Map<String, Object> trainer) throws IOException {
-        Map<String, Object> rng = map(trainer, "rng");
-        if (!RNG_ALGORITHM.equals(rng.get("algorithm"))) {
-            throw new IOException(TRAINER + ": rng algorithm " + rng.get("algorithm") + " is not " + RNG_ALGORITHM);
+    private static long[] rngState(JsonFields trainer) throws IOException {
+        JsonFields rng = trainer.object("rng");
+        if (!RNG_ALGORITHM.equals(rng.value("algorithm"))) {
+            throw new IOException(TRAINER + ": rng algorithm " + rng.value("algorithm") + " is not " + RNG_ALGORITHM);
         }
-        List<?> words = list(rng, "state");
+        List<Object> words = rng.list("state");
         long[] state = new long[words.size()];
         for (int i = 0; i < state.length; i++) {
             if (!(words.get(i) instanceof String hex) || !hex.matches("[0-9a-f]{16}")) {
@@ -179,8 +187,8 @@ public final class TrainingStateFiles {
         return state;
     }
 
-    private static int[] permutation(Map<String, Object> trainer) throws IOException {
-        List<?> rows = list(trainer, "permutation");
+    private static int[] permutation(JsonFields trainer) throws IOException {
+        List<Object> rows = trainer.list("permutation");
         int[] permutation = new int[rows.size()];
         for (int i = 0; i < permutation.length; i++) {
             if (!(rows.get(i) instanceof Long row) || row != row.intValue()) {
@@ -189,27 +197,5 @@ public final class TrainingStateFiles {
             permutation[i] = row.intValue();
         }
         return permutation;
-    }
-
-    private static long integer(Map<String, Object> json, String key) throws IOException {
-        if (!(json.get(key) instanceof Long value) || (!key.equals("stepsCompleted") && value != value.intValue())) {
-            throw new IOException(TRAINER + ": " + key + " must be an integer, got " + json.get(key));
-        }
-        return value;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Map<String, Object> json, String key) throws IOException {
-        if (!(json.get(key) instanceof Map<?, ?> map)) {
-            throw new IOException(TRAINER + ": " + key + " must be an object, got " + json.get(key));
-        }
-        return (Map<String, Object>) map;
-    }
-
-    private static List<?> list(Map<String, Object> json, String key) throws IOException {
-        if (!(json.get(key) instanceof List<?> list)) {
-            throw new IOException(TRAINER + ": " + key + " must be a list, got " + json.get(key));
-        }
-        return list;
     }
 }

@@ -1,7 +1,7 @@
 package dev.determinedbatch.bench;
 
 import dev.determinedbatch.testsupport.Trees;
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonText;
 import dev.determinedbatch.json.PythonJson;
 import dev.determinedbatch.standin.MasterState;
 import dev.determinedbatch.standin.MetricReport;
@@ -241,12 +241,12 @@ public final class TrainingJobBenchmark {
         if (started.statusCode() != 201) {
             throw new IllegalStateException("starting job train answered " + started.statusCode() + ": " + started.body());
         }
-        long id = ((Number) JsonParser.parseObject(started.body()).get("executionId")).longValue();
+        long id = ((Number) JsonText.readObject(started.body()).get("executionId")).longValue();
         URI execution = server.base().resolve("api/jobexecutions/" + id);
         long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
         Map<String, Object> entity;
         while (true) {
-            entity = JsonParser.parseObject(http.send(HttpRequest.newBuilder(execution).timeout(Duration.ofSeconds(60))
+            entity = JsonText.readObject(http.send(HttpRequest.newBuilder(execution).timeout(Duration.ofSeconds(60))
                     .header("Authorization", TestApiUsers.OPERATOR.basicAuthorization())
                     .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString()).body());
             String status = String.valueOf(entity.get("batchStatus"));

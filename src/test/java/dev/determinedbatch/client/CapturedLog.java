@@ -8,7 +8,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /** The formatted records a logger publishes while open, for asserting what an operator reads. */
-final class CapturedLog extends Handler implements AutoCloseable {
+public final class CapturedLog extends Handler implements AutoCloseable {
 
     private final Logger logger;
     private final Level levelBefore;
@@ -23,21 +23,21 @@ final class CapturedLog extends Handler implements AutoCloseable {
         logger.addHandler(this);
     }
 
-    static CapturedLog of(Class<?> source) {
+    public static CapturedLog of(Class<?> source) {
         return new CapturedLog(Logger.getLogger(source.getName()), null);
     }
 
     /** Every record of the project's loggers, FINEST included. */
-    static CapturedLog everything() {
+    public static CapturedLog everything() {
         return new CapturedLog(Logger.getLogger("dev.determinedbatch"), Level.ALL);
     }
 
     /** Lines at WARNING or above, formatted with their parameters. */
-    List<String> warnings() {
+    public List<String> warnings() {
         return lines.stream().filter(l -> l.startsWith("WARNING") || l.startsWith("SEVERE")).toList();
     }
 
-    List<String> all() {
+    public List<String> all() {
         return List.copyOf(lines);
     }
 

@@ -1,6 +1,6 @@
 package dev.determinedbatch.client;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonText;
 import dev.determinedbatch.standin.MetricReport;
 import dev.determinedbatch.standin.RecordedRequest;
 import dev.determinedbatch.standin.StandInMaster;
@@ -31,7 +31,7 @@ final class DeliveredReports {
         return master.requests().stream().filter(r -> r.status() == 200 && r.method().equals("POST"))
                 .filter(r -> r.path().endsWith("/metrics") || r.path().equals("/api/v1/checkpoints"))
                 .map(r -> {
-                    Map<String, Object> body = JsonParser.parseObject(r.body());
+                    Map<String, Object> body = JsonText.readObject(r.body());
                     if (r.path().equals("/api/v1/checkpoints")) {
                         return "checkpoint " + body.get("uuid");
                     }

@@ -1,6 +1,6 @@
 package dev.determinedbatch.client;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonText;
 import dev.determinedbatch.standin.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +44,7 @@ public record GoldenRequests(List<Canonical> requests) {
                 if (line.isBlank()) {
                     continue;
                 }
-                Map<String, Object> request = JsonParser.parseObject(line);
+                Map<String, Object> request = JsonText.readObject(line);
                 @SuppressWarnings("unchecked")
                 Map<String, Object> headers = (Map<String, Object>) request.get("headers");
                 out.add(canonical((String) request.get("method"), (String) request.get("path"),
@@ -87,7 +87,7 @@ public record GoldenRequests(List<Canonical> requests) {
 
     private static Canonical canonical(String method, String path, String accept, String authorization,
                                        String body, String checkpointDir) {
-        Object json = body == null || body.isEmpty() ? null : JsonParser.parse(body);
+        Object json = body == null || body.isEmpty() ? null : JsonText.read(body);
         return new Canonical(method, ID_SEGMENT.matcher(path).replaceAll("/<id>"), accept,
                 authorization == null ? null : authorization.replaceFirst("^Bearer .+$", "Bearer <token>"),
                 canonical(null, json, checkpointDir));

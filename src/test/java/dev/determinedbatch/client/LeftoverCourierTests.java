@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.client.delivery.LeftoverReports;
+import dev.determinedbatch.client.delivery.ReportSender;
+import dev.determinedbatch.client.delivery.ReportSpill;
+import dev.determinedbatch.client.delivery.SpillClaim;
+import dev.determinedbatch.json.JsonText;
 import dev.determinedbatch.standin.RecordedRequest;
 import dev.determinedbatch.standin.StandInMaster;
 import dev.determinedbatch.storage.StoredCheckpoint;
@@ -84,7 +88,7 @@ class LeftoverCourierTests {
             master.faults().acceptConnections();
             // until someone delivers, the master never learns how the run ended
             assertThat(master.state().trial(trialId).state()).isEqualTo("STATE_RUNNING");
-            time.advance(MetricSender.FIRST_RETRY.minusMillis(1));
+            time.advance(ReportSender.RETRY.initial().minusMillis(1));
             assertThat(master.state().trial(trialId).state()).isEqualTo("STATE_RUNNING");
             int before = master.requests().size();
 
@@ -112,7 +116,7 @@ class LeftoverCourierTests {
                             Stream.of("POST /api/v1/checkpoints", "POST /api/v1/trials/" + trialId + "/metrics")),
                             Stream.of("PATCH /api/v1/trials/" + trialId)).toArray(String[]::new));
             RecordedRequest patch = delivery.get(delivery.size() - 1);
-            assertThat(JsonParser.parseObject(patch.body()))
+            assertThat(JsonText.readObject(patch.body()))
                     .isEqualTo(Map.of("trialId", trialId, "state", ending.wireName()));
             assertThat(patch.status()).isEqualTo(200);
             assertThat(master.state().trial(trialId).state()).isEqualTo(ending.wireName());
@@ -155,9 +159,9 @@ class LeftoverCourierTests {
             courier.deliverAll();
             assertThat(master.requests().subList(before, master.requests().size()))
                     .noneMatch(r -> r.path().endsWith("/metrics") || r.method().equals("PATCH"));
-            assertThat(MetricSpill.readAll(spill)).hasSize(3);
+            assertThat(ReportSpill.readAll(spill)).hasSize(3);
 
-            time.advance(MetricSender.FIRST_RETRY); // the session's own retry, and the courier's first look
+            time.advance(ReportSender.RETRY.initial()); // the session's own retry, and the courier's first look
             open.close();
             time.advance(SessionOptions.DEFAULT_LEFTOVER_PERIOD);
         }
@@ -239,7 +243,7 @@ class LeftoverCourierTests {
         assertThat(warnings).singleElement().asString()
                 .contains("cannot deliver 3 metric reports (training of run 1: 3 at steps 4-6), final state"
                         + " STATE_COMPLETED of run 1", "a newer run has started since", undeliverable.toString());
-        assertThat(MetricSpill.readAll(undeliverable)).hasSize(4);
+        assertThat(ReportSpill.readAll(undeliverable)).hasSize(4);
         assertThat(master.requests().subList(before, master.requests().size())).noneMatch(r -> r.method().equals("PATCH"));
         assertThat(master.state().trial(trialId).state()).isEqualTo("STATE_PAUSED");
     }
@@ -260,7 +264,7 @@ class LeftoverCourierTests {
     private List<String> metricPosts() {
         return master.requests().stream().filter(r -> r.method().equals("POST") && r.path().endsWith("/metrics"))
                 .map(r -> {
-                    Map<String, Object> body = JsonParser.parseObject(r.body());
+                    Map<String, Object> body = JsonText.readObject(r.body());
                     Map<String, Object> metrics = (Map<String, Object>) body.get("metrics");
                     return body.get("group") + " " + Long.parseLong(String.valueOf(metrics.get("stepsCompleted")))
                             + " (run " + metrics.get("trialRunId") + ")";

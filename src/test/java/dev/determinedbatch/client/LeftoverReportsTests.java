@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.determinedbatch.client.core.Report;
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
+import dev.determinedbatch.client.delivery.LeftoverReports;
+import dev.determinedbatch.client.delivery.ReportLines;
+import dev.determinedbatch.client.delivery.ReportSpill;
 import dev.determinedbatch.standin.StandInMaster;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import java.io.IOException;
@@ -58,7 +61,7 @@ class LeftoverReportsTests {
         }
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(CLOSE_TIMEOUT.plusSeconds(10));
         Path spill = StandInSessions.filesUnder(spillDir).get(0);
-        List<String> left = MetricSpill.readAll(spill);
+        List<String> left = ReportSpill.readAll(spill);
         // the reports in their order, then the state close could not send
         assertThat(left).hasSize(8);
         assertThat(ReportLines.read(left.get(7)).report()).isEqualTo(new Report.FinalState(trialId, 1, TrialState.COMPLETED));
@@ -120,7 +123,7 @@ class LeftoverReportsTests {
         assertThat(warnings).singleElement().asString()
                 .contains("cannot deliver 3 metric reports (training of run 1: 3 at steps 4-6)")
                 .contains("a newer run has started since").contains(undeliverable.toString());
-        assertThat(MetricSpill.readAll(undeliverable)).hasSize(3);
+        assertThat(ReportSpill.readAll(undeliverable)).hasSize(3);
         assertThat(DeliveredReports.rows(master, trialId)).containsExactly("training 1 (run 1)", "training 2 (run 1)",
                 "training 3 (run 1)", "training 1 (run 2)", "training 2 (run 2)");
         assertThat(StandInSessions.filesUnder(spillDir)).hasSize(1);

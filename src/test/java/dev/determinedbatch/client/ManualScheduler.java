@@ -1,6 +1,6 @@
 package dev.determinedbatch.client;
 
-import dev.determinedbatch.client.core.Scheduler;
+import dev.determinedbatch.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** A scheduler and clock that move only when a test says so. */
 public final class ManualScheduler extends Clock implements Scheduler {
@@ -18,6 +19,7 @@ public final class ManualScheduler extends Clock implements Scheduler {
 
     private Instant now;
     private final List<Task> tasks = new ArrayList<>();
+    private final List<Duration> scheduled = new ArrayList<>();
 
     public ManualScheduler(Instant start) {
         this.now = start;
@@ -31,6 +33,8 @@ public final class ManualScheduler extends Clock implements Scheduler {
     public synchronized Cancellable schedule(Duration delay, Runnable task) {
         Task t = new Task(now.plus(delay), task, new boolean[1]);
         tasks.add(t);
+        scheduled.add(delay);
+        notifyAll();
         return () -> {
             synchronized (ManualScheduler.this) {
                 t.cancelled()[0] = true;
@@ -59,6 +63,22 @@ public final class ManualScheduler extends Clock implements Scheduler {
             }
             next.task().run();
         }
+    }
+
+    /**
+     * The delay of every task scheduled so far, in order, once there are {@code count}: for tasks
+     * another thread schedules. Waits on this scheduler for them, at most 10 s of real time.
+     */
+    public synchronized List<Duration> awaitScheduled(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (scheduled.size() < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("expected " + count + " scheduled tasks, got " + scheduled);
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return List.copyOf(scheduled);
     }
 
     public synchronized int pending() {

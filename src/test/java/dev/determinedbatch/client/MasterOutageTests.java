@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.TrialSpec;
+import dev.determinedbatch.client.delivery.ReportSender;
+import dev.determinedbatch.client.delivery.ReportSpill;
 import dev.determinedbatch.client.master.Credentials;
+import dev.determinedbatch.client.master.MasterApi;
 import dev.determinedbatch.client.master.MasterConnection;
 import dev.determinedbatch.client.master.MasterSettings;
 import dev.determinedbatch.standin.RecordedRequest;
@@ -59,6 +62,21 @@ class MasterOutageTests {
     }
 
     @Test
+    void theConnectionWaitsBetweenItsRetriesAsItsBackoffSaysUpToItsMaximum() {
+        List<Duration> waits = new ArrayList<>();
+        master.faults().beginOutage();
+        MasterSettings patient = settings().withRetries(8, MasterSettings.DEFAULT_BACKOFF);
+        // every wait 5 % short: the jitter's largest share (a fifth) times the drawn 0.25
+        try (MasterConnection connection = MasterConnection.open(patient, waits::add, () -> 0.25)) {
+            assertThatThrownBy(() -> connection.call("GET /api/v1/master", MasterApi::masterInfo))
+                    .isInstanceOf(DeterminedException.class).hasMessageContaining("503");
+        }
+        assertThat(waits).containsExactly(Duration.ofMillis(475), Duration.ofMillis(950), Duration.ofMillis(1900),
+                Duration.ofMillis(3800), Duration.ofMillis(7600), Duration.ofMillis(15200), Duration.ofMillis(28500),
+                Duration.ofMillis(28500));
+    }
+
+    @Test
     void aLongOutageKeepsReportsInTheSpillAndTheyArriveInOrderOnceTheMasterIsBack() throws IOException {
         long trialId;
         StoredCheckpoint stored;
@@ -72,13 +90,13 @@ class MasterOutageTests {
             session.metrics().reportProgress(0.75);
             session.metrics().flush(); // returns: all kept on disk while the master answers 503
             assertThat(spillFiles()).singleElement().satisfies(spill ->
-                    assertThat(MetricSpill.readAll(spill)).hasSize(made.size() - 5 + 1));
+                    assertThat(ReportSpill.readAll(spill)).hasSize(made.size() - 5 + 1));
             stored = StandInSessions.store(session, 30); // does not throw: stored, its report waits
             assertThat(master.state().checkpoints()).isEmpty();
             train(session, 31, 40);
 
             master.faults().endOutage();
-            time.advance(MetricSender.LAST_RETRY); // the sender's next try falls due
+            time.advance(ReportSender.RETRY.max()); // the sender's next try falls due
         }
         assertDeliveredInOrderAndCompleted(trialId);
         assertThat(master.state().checkpoints()).extracting(c -> c.uuid()).containsExactly(stored.uuid());
@@ -102,7 +120,7 @@ class MasterOutageTests {
             train(session, 26, 30);
 
             master.faults().acceptConnections();
-            time.advance(MetricSender.LAST_RETRY);
+            time.advance(ReportSender.RETRY.max());
         }
         assertDeliveredInOrderAndCompleted(trialId);
         assertThat(master.state().checkpoints()).extracting(c -> c.uuid()).containsExactly(stored.uuid());

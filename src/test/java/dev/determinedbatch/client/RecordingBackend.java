@@ -14,20 +14,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 /** A backend that records every call, for the session's own mechanics (queueing, batching). */
-final class RecordingBackend implements TrialBackend {
+public final class RecordingBackend implements TrialBackend {
 
-    final List<String> calls = new CopyOnWriteArrayList<>();
-    final List<MetricReport> reports = new CopyOnWriteArrayList<>();
-    final List<List<LogLine>> logBatches = new CopyOnWriteArrayList<>();
-    final List<Report> delivered = new CopyOnWriteArrayList<>();
+    public final List<String> calls = new CopyOnWriteArrayList<>();
+    public final List<MetricReport> reports = new CopyOnWriteArrayList<>();
+    public final List<List<LogLine>> logBatches = new CopyOnWriteArrayList<>();
+    public final List<Report> delivered = new CopyOnWriteArrayList<>();
     /** The reports delivered with the flag that an earlier try may have landed. */
-    final List<Report> deliveredAsRetry = new CopyOnWriteArrayList<>();
-    volatile Consumer<MetricReport> onReport = report -> { };
+    public final List<Report> deliveredAsRetry = new CopyOnWriteArrayList<>();
+    public volatile Consumer<MetricReport> onReport = report -> { };
     /** Thrown at every delivery while set, e.g. a retryable one for an outage. */
-    volatile RuntimeException deliveryFailure;
-    volatile RuntimeException heartbeatFailure;
-    volatile RuntimeException logFailure;
-    final CountDownLatch started = new CountDownLatch(1);
+    public volatile RuntimeException deliveryFailure;
+    public volatile RuntimeException heartbeatFailure;
+    public volatile RuntimeException logFailure;
+    public final CountDownLatch started = new CountDownLatch(1);
 
     @Override
     public TrialInfo start(TrialSpec spec, Map<String, Object> storageConfig, BeforeRun beforeRun) {

@@ -6,6 +6,7 @@ import dev.determinedbatch.client.master.MasterSettings;
 import dev.determinedbatch.standin.StandInMaster;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import dev.determinedbatch.storage.fs.FileSystemStorages;
+import dev.determinedbatch.time.Backoff;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +31,10 @@ final class StandInSessions {
         return MasterSettings.of(master.url(), Credentials.password("determined", ""));
     }
 
-    /** Options on {@code time}, retries without waiting, spilling into {@code spill}. */
+    /** Options on {@code time}, retries without waiting or jitter, spilling into {@code spill}. */
     static SessionOptions options(StandInMaster master, ManualScheduler time, Path spill) {
-        return SessionOptions.master(settings(master)).withTime(time, time, duration -> { }).withSpillDirectory(spill);
+        return SessionOptions.master(settings(master)).withTime(time, time, duration -> { }).withJitter(Backoff.NO_JITTER)
+                .withSpillDirectory(spill);
     }
 
     /** Stores a checkpoint of {@code steps} holding one file, {@code state}. */

@@ -2,7 +2,7 @@ package dev.determinedbatch.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonText;
 import dev.determinedbatch.standin.RecordedRequest;
 import dev.determinedbatch.standin.Users;
 import dev.determinedbatch.testsupport.ApiUser;
@@ -106,7 +106,7 @@ class AuthenticationIT extends OnTestServer {
                 .filter(r -> r.path().equals("/api/v1/auth/login")).toList();
         assertThat(logins).isNotEmpty().allSatisfy(login -> {
             assertThat(login.status()).isEqualTo(200);
-            assertThat(JsonParser.parseObject(login.body())).containsEntry("username", ItMaster.secret("det.user"));
+            assertThat(JsonText.readObject(login.body())).containsEntry("username", ItMaster.secret("det.user"));
         });
     }
 
@@ -145,7 +145,7 @@ class AuthenticationIT extends OnTestServer {
     private int jobInstances(String job) throws Exception {
         TrainingApi.Answer count = new TrainingApi(base).get("api/jobinstances/count?jobName=" + job);
         assertThat(count.status()).as(count.text()).isEqualTo(200);
-        return ((Number) JsonParser.parse(count.text())).intValue();
+        return ((Number) JsonText.read(count.text())).intValue();
     }
 
     /** Executions of the job instance that {@code execution} belongs to, counted by the operator. */

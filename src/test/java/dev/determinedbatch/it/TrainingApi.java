@@ -1,6 +1,6 @@
 package dev.determinedbatch.it;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonText;
 import dev.determinedbatch.json.PythonJson;
 import dev.determinedbatch.testsupport.ApiUser;
 import dev.determinedbatch.testsupport.TestApiUsers;
@@ -72,7 +72,7 @@ final class TrainingApi {
         String text = response.body() == null ? "" : response.body();
         // the server's own 401/403 pages are HTML, not JSON
         boolean object = text.stripLeading().startsWith("{");
-        return new Answer(response.statusCode(), object ? JsonParser.parseObject(text) : Map.of(), text);
+        return new Answer(response.statusCode(), object ? JsonText.readObject(text) : Map.of(), text);
     }
 
     Answer start(String job, Map<String, ?> parameters) throws IOException, InterruptedException {
@@ -156,7 +156,7 @@ final class TrainingApi {
         if (count.status() != 200) {
             throw new AssertionError("instance count of " + job + " answered " + count);
         }
-        return ((Number) JsonParser.parse(count.text())).intValue();
+        return ((Number) JsonText.read(count.text())).intValue();
     }
 
     /** Executions of the job instance that {@code executionId} belongs to: a restart that is refused adds none. */

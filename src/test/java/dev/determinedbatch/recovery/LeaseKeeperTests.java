@@ -5,7 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.determinedbatch.client.ManualScheduler;
 import java.time.Duration;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +124,59 @@ class LeaseKeeperTests {
         assertThat(time.pending()).isZero();
         time.advance(PERIOD.multipliedBy(2));
         assertThat(leases.leases()).isEmpty();
+    }
+
+    @Test
+    void aRecoveryThatClosingCutsShortIsNoError() throws Exception {
+        AtomicReference<LeaseKeeper> closing = new AtomicReference<>();
+        AtomicInteger callsUntilClose = new AtomicInteger(-1);
+        // the second connection of a tick (its recovery's, after the renewal's) finds the keeper
+        // closing, as when the server stops: close interrupts the thread, the JDBC call fails
+        DataSource closedMidTick = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, arguments) -> {
+                    if (method.getName().equals("getConnection") && callsUntilClose.decrementAndGet() == 0) {
+                        closing.get().close();
+                        throw new SQLException("IJ031013: Interrupted attempting lock");
+                    }
+                    try {
+                        return method.invoke(database.dataSource(), arguments);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ServerLease lease = new ServerLease("s1", "node", 42, null, time.instant(), time.instant());
+        LeaseKeeper keeper = new LeaseKeeper(closedMidTick, lease, PERIOD,
+                new RecoveryPolicy(TIMEOUT, PERIOD, LocalProcesses.unknown()), time, time);
+        closing.set(keeper);
+        keeper.start();
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(LeaseKeeper.class.getName());
+        logger.addHandler(handler);
+        try {
+            callsUntilClose.set(2);
+            time.advance(PERIOD);
+        } finally {
+            logger.removeHandler(handler);
+        }
+
+        assertThat(callsUntilClose.get()).as("the tick reached its recovery").isLessThanOrEqualTo(0);
+        assertThat(logged).noneMatch(r -> r.getLevel().intValue() >= Level.WARNING.intValue());
+        assertThat(leases.leases()).isEmpty();
+        assertThat(time.pending()).isZero();
     }
 
     /** As a crash would: the scheduled renewal is dropped, the lease row stays. */

@@ -3,7 +3,7 @@ package dev.determinedbatch.standin;
 import static dev.determinedbatch.standin.MasterCalls.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ class AuthAndErrorTests {
     void theGoldenLoginBodyGetsAToken() throws IOException, InterruptedException {
         master.addUser("determined", "secretPW1");
         String line = Files.readString(Path.of("src/test/resources/golden/login.jsonl"), StandardCharsets.UTF_8).trim();
-        Map<String, Object> recorded = JsonParser.parseObject(line);
+        Map<String, Object> recorded = JsonText.readObject(line);
         assertThat((String) recorded.get("body")).contains(Users.clientHash("secretPW1"))
                 .contains("744bb6b4");
 

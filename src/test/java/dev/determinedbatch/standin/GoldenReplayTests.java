@@ -2,7 +2,7 @@ package dev.determinedbatch.standin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,7 +95,7 @@ class GoldenReplayTests {
         List<Golden> out = new ArrayList<>();
         for (String line : Files.readAllLines(GOLDEN.resolve(file), StandardCharsets.UTF_8)) {
             if (!line.isBlank()) {
-                Map<String, Object> r = JsonParser.parseObject(line);
+                Map<String, Object> r = JsonText.readObject(line);
                 out.add(new Golden((String) r.get("method"), (String) r.get("path"), (String) r.get("body")));
             }
         }

@@ -2,7 +2,7 @@ package dev.determinedbatch.standin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonText;
 import dev.determinedbatch.json.PythonJson;
 import java.io.IOException;
 import java.net.URI;
@@ -69,7 +69,7 @@ final class MasterCalls {
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         String text = response.body();
-        return new Reply(response.statusCode(), text.isEmpty() ? null : JsonParser.parse(text));
+        return new Reply(response.statusCode(), text.isEmpty() ? null : JsonText.read(text));
     }
 
     Reply send(String method, String path, Object json) {

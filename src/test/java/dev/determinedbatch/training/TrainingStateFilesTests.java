@@ -3,7 +3,7 @@ package dev.determinedbatch.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -71,7 +71,7 @@ class TrainingStateFilesTests {
         assertThat(headerLength % 8).as("header padded so the data is 8-aligned").isZero();
         String json = new String(file, 8, (int) headerLength, StandardCharsets.UTF_8);
         assertThat(json).startsWith("{");
-        Map<String, Object> header = JsonParser.parseObject(json);
+        Map<String, Object> header = JsonText.readObject(json);
         assertThat(header.keySet()).containsExactly("__metadata__", "hidden.weight", "hidden.bias", "output.weight", "output.bias");
         assertThat(header.get("__metadata__")).isEqualTo(Map.of("formatVersion", "1", "contents", "model weights"));
         Map<String, List<Long>> shapes = Map.of("hidden.weight", List.of(16L, 64L), "hidden.bias", List.of(16L),
@@ -104,7 +104,7 @@ class TrainingStateFilesTests {
 
     @Test
     void trainerJsonHoldsTheSmallState() throws IOException {
-        Map<String, Object> json = JsonParser.parseObject(Files.readString(dir.resolve("trainer.json")));
+        Map<String, Object> json = JsonText.readObject(Files.readString(dir.resolve("trainer.json")));
         assertThat(json.keySet()).containsExactly("formatVersion", "parameters", "stepsCompleted", "epoch",
                 "positionInEpoch", "rng", "permutation");
         assertThat(json.get("formatVersion")).isEqualTo(1L);
@@ -215,6 +215,6 @@ class TrainingStateFilesTests {
     private static Map<String, Object> header(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         long length = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        return JsonParser.parseObject(new String(bytes, 8, (int) length, StandardCharsets.UTF_8));
+        return JsonText.readObject(new String(bytes, 8, (int) length, StandardCharsets.UTF_8));
     }
 }

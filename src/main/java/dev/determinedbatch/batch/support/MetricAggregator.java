@@ -1,6 +1,6 @@
 package dev.determinedbatch.batch.support;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonFields;
 import dev.determinedbatch.json.PythonJson;
 import dev.determinedbatch.training.StepResult;
 import java.util.ArrayList;
@@ -78,18 +78,10 @@ public final class MetricAggregator {
     }
 
     public static List<StepResult> fromJson(String json) {
-        Object parsed = JsonParser.parse(json);
-        if (!(parsed instanceof List<?> list)) {
-            throw new IllegalArgumentException("pending metrics must be a JSON list");
-        }
         List<StepResult> steps = new ArrayList<>();
-        for (Object item : list) {
-            if (!(item instanceof Map<?, ?> m)) {
-                throw new IllegalArgumentException("pending metrics entry is not an object: " + item);
-            }
-            steps.add(new StepResult(((Number) m.get("step")).longValue(), ((Number) m.get("epoch")).intValue(),
-                    ((Number) m.get("loss")).floatValue(), ((Number) m.get("accuracy")).floatValue(),
-                    Boolean.TRUE.equals(m.get("endOfEpoch"))));
+        for (JsonFields m : JsonFields.parseArray(json, "pending metrics")) {
+            steps.add(new StepResult(m.longValue("step"), m.intValue("epoch"), (float) m.doubleValue("loss"),
+                    (float) m.doubleValue("accuracy"), Boolean.TRUE.equals(m.value("endOfEpoch"))));
         }
         return steps;
     }

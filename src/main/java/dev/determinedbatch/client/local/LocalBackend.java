@@ -8,7 +8,7 @@ import dev.determinedbatch.client.core.TrialBackend;
 import dev.determinedbatch.client.core.TrialInfo;
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonFields;
 import dev.determinedbatch.json.PythonJson;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import java.io.BufferedWriter;
@@ -90,17 +90,17 @@ public final class LocalBackend implements TrialBackend {
         }
         try (Stream<String> lines = Files.lines(metricsFile, StandardCharsets.UTF_8)) {
             return (int) lines.filter(line -> line.contains("\"start\""))
-                    .map(LocalBackend::parseOrNull)
-                    .filter(e -> e != null && "start".equals(e.get("event")) && trialId.equals(e.get("trial")))
+                    .filter(this::isStartOfThisTrial)
                     .count();
         }
     }
 
-    private static Map<String, Object> parseOrNull(String line) {
+    private boolean isStartOfThisTrial(String line) {
         try {
-            return JsonParser.parseObject(line);
+            JsonFields event = JsonFields.parse(line, metricsFile.toString());
+            return "start".equals(event.value("event")) && trialId.equals(event.value("trial"));
         } catch (IllegalArgumentException torn) {
-            return null; // a line cut short by a crash
+            return false; // a line cut short by a crash
         }
     }
 

@@ -7,12 +7,7 @@ import dev.determinedbatch.client.core.TrialBackend;
 import dev.determinedbatch.client.core.TrialInfo;
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
-import dev.determinedbatch.json.PythonJson;
 import dev.determinedbatch.storage.StoredCheckpoint;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -29,9 +24,6 @@ import java.util.logging.Logger;
 public final class MasterBackend implements TrialBackend {
 
     private static final Logger LOG = Logger.getLogger(MasterBackend.class.getName());
-    /** Python's {@code datetime.isoformat()} of an aware UTC time, with microseconds. */
-    private static final DateTimeFormatter ISO_MICROS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
 
     private final MasterConnection master;
     private volatile TrialInfo trial;
@@ -44,35 +36,33 @@ public final class MasterBackend implements TrialBackend {
     public TrialInfo start(TrialSpec spec, Map<String, Object> storageConfig, BeforeRun beforeRun) {
         master.authenticate();
         long experimentId = experiment(spec, storageConfig);
-        Map<String, Object> created = trial(spec, experimentId);
-        long trialId = asLong(created.get("id"), "trial.id");
-        String taskId = String.valueOf(created.get("taskId"));
+        MasterAnswer.Trial created = trial(spec, experimentId);
+        long trialId = created.id();
+        String taskId = created.taskId();
 
         String clusterId = clusterId();
         beforeRun.trialKnown(trialKeyPrefix(clusterId) + trialId);
 
-        Map<String, Object> start = object("trialId", trialId, "resume", true);
-        Map<String, Object> started = master.call("POST /api/v1/trials/" + trialId + "/start",
-                api -> api.startTrial(trialId, PythonJson.wire(start)));
-        int runId = (int) asLong(started.get("trialRunId"), "trialRunId");
-        String latest = (String) started.get("latestCheckpoint");
-        long steps = started.get("stepsCompleted") == null ? 0 : asLong(started.get("stepsCompleted"), "stepsCompleted");
+        String start = new MasterRequest.StartTrial(trialId).body();
+        MasterAnswer.TrialStarted started = master.call("POST /api/v1/trials/" + trialId + "/start",
+                api -> api.startTrial(trialId, start), MasterAnswer.TrialStarted::from);
+        String latest = started.latestCheckpoint();
 
-        Map<String, Object> run = object("runId", trialId, "checkpointStorage", storageConfig);
-        Map<String, Object> runStarted = master.call("POST /api/v1/runs/start",
-                api -> api.startRun(PythonJson.wire(run)));
-        Long storageId = runStarted.get("storageId") == null ? null : asLong(runStarted.get("storageId"), "storageId");
+        String run = new MasterRequest.StartRun(trialId, storageConfig).body();
+        Long storageId = master.call("POST /api/v1/runs/start", api -> api.startRun(run),
+                MasterAnswer.RunStarted::from).storageId();
 
-        trial = new TrialInfo(experimentId, trialId, runId, taskId, clusterId, latest, steps, storageId, false);
+        trial = new TrialInfo(experimentId, trialId, started.trialRunId(), taskId, clusterId, latest,
+                started.stepsCompleted(), storageId, false);
         setState(TrialState.RUNNING);
         LOG.log(Level.INFO, "trial {0} (experiment {1}, task {2}) run {3} started at {4}; latest checkpoint: {5}",
-                new Object[] {trialId, experimentId, taskId, runId, master.url(), latest == null ? "none" : latest});
+                new Object[] {trialId, experimentId, taskId, started.trialRunId(), master.url(),
+                    latest == null ? "none" : latest});
         return trial;
     }
 
     private String clusterId() {
-        Map<String, Object> info = master.call("GET /api/v1/master", MasterApi::masterInfo);
-        return info.get("clusterId") == null ? null : String.valueOf(info.get("clusterId"));
+        return master.call("GET /api/v1/master", MasterApi::masterInfo, MasterAnswer.MasterInfo::from).clusterId();
     }
 
     /**
@@ -89,31 +79,28 @@ public final class MasterBackend implements TrialBackend {
     }
 
     private long experiment(TrialSpec spec, Map<String, Object> storageConfig) {
-        String body = PythonJson.wire(object("config", ExperimentConfig.yaml(spec, storageConfig), "unmanaged", true));
-        Map<String, Object> answer = spec.externalExperimentId() != null
+        String body = new MasterRequest.CreateExperiment(ExperimentConfig.yaml(spec, storageConfig)).body();
+        MasterAnswer.Experiment answer = spec.externalExperimentId() != null
                 ? master.call("PUT /api/v1/experiments/by-external-id/" + spec.externalExperimentId(),
-                        api -> api.putExperiment(spec.externalExperimentId(), body))
-                : master.call("POST /api/v1/experiments", api -> api.createExperiment(body));
-        return asLong(field(answer, "experiment").get("id"), "experiment.id");
+                        api -> api.putExperiment(spec.externalExperimentId(), body), MasterAnswer.Experiment::from)
+                : master.call("POST /api/v1/experiments", api -> api.createExperiment(body), MasterAnswer.Experiment::from);
+        return answer.id();
     }
 
-    private Map<String, Object> trial(TrialSpec spec, long experimentId) {
-        Map<String, Object> create = object("experimentId", experimentId, "hparams", spec.hparams(), "unmanaged", true);
-        Map<String, Object> answer;
+    private MasterAnswer.Trial trial(TrialSpec spec, long experimentId) {
+        MasterRequest.CreateTrial create = new MasterRequest.CreateTrial(experimentId, spec.hparams());
         if (spec.externalTrialId() != null) {
-            String body = PythonJson.wire(object("createTrialRequest", create, "externalTrialId", spec.externalTrialId()));
-            answer = master.call("PUT /api/v1/trials", api -> api.putTrial(body));
-        } else {
-            String body = PythonJson.wire(create);
-            answer = master.call("POST /api/v1/trials", api -> api.createTrial(body));
+            String body = new MasterRequest.PutTrial(create, spec.externalTrialId()).body();
+            return master.call("PUT /api/v1/trials", api -> api.putTrial(body), MasterAnswer.Trial::from);
         }
-        return field(answer, "trial");
+        String body = create.body();
+        return master.call("POST /api/v1/trials", api -> api.createTrial(body), MasterAnswer.Trial::from);
     }
 
     @Override
     public void heartbeat() {
         long id = trial().trialId();
-        String body = PythonJson.wire(object("trialId", id));
+        String body = new MasterRequest.PatchTrial(id, null).body();
         master.call("PATCH /api/v1/trials/" + id + " (heartbeat)", api -> api.patchTrial(id, body));
     }
 
@@ -122,7 +109,7 @@ public final class MasterBackend implements TrialBackend {
         if (report instanceof Report.Metrics m) {
             reportMetrics(m, retry);
         } else if (report instanceof Report.Progress p) {
-            String body = PythonJson.wire(object("progress", p.progress(), "is_raw", true));
+            String body = new MasterRequest.Progress(p.progress()).body();
             master.call("POST /api/v1/trials/" + p.trialId() + "/progress", api -> api.reportProgress(p.trialId(), body));
         } else if (report instanceof Report.Checkpoint c) {
             reportCheckpoint(c, retry);
@@ -134,10 +121,7 @@ public final class MasterBackend implements TrialBackend {
     }
 
     private void reportMetrics(Report.Metrics m, boolean retry) {
-        Map<String, Object> values = object("avgMetrics", m.metrics().avgMetrics(), "batchMetrics", m.metrics().batchMetrics());
-        Map<String, Object> metrics = object("metrics", values, "trialId", m.trialId(), "trialRunId", m.trialRunId(),
-                "reportTime", null, "stepsCompleted", m.metrics().stepsCompleted());
-        String body = PythonJson.wire(object("group", m.metrics().group(), "metrics", metrics));
+        String body = new MasterRequest.Metrics(m.trialId(), m.trialRunId(), m.metrics()).body();
         String what = "POST /api/v1/trials/" + m.trialId() + "/metrics (" + m.metrics().group() + ", step "
                 + m.metrics().stepsCompleted() + ")";
         try {
@@ -153,12 +137,7 @@ public final class MasterBackend implements TrialBackend {
 
     private void reportCheckpoint(Report.Checkpoint c, boolean retry) {
         StoredCheckpoint checkpoint = c.checkpoint();
-        Map<String, Object> resources = new LinkedHashMap<>();
-        checkpoint.resources().forEach((path, size) -> resources.put(path, Long.toString(size)));
-        Map<String, Object> body = object("metadata", checkpoint.metadata(), "resources", resources,
-                "state", "STATE_COMPLETED", "training", Map.of(), "uuid", checkpoint.uuid(), "allocationId", null,
-                "reportTime", ISO_MICROS.format(c.reportTime()), "storageId", c.storageId(), "taskId", c.taskId());
-        String json = PythonJson.wire(body);
+        String json = new MasterRequest.ReportCheckpoint(checkpoint, c.taskId(), c.storageId(), c.reportTime()).body();
         master.callOnce("POST /api/v1/checkpoints (" + checkpoint.uuid() + ")",
                 api -> api.reportCheckpoint(json), refused -> masterHolds(checkpoint.uuid()), retry);
     }
@@ -174,10 +153,9 @@ public final class MasterBackend implements TrialBackend {
 
     private boolean masterHolds(String uuid) {
         try {
-            Map<String, Object> answer = master.call("GET /api/v1/checkpoints/" + uuid, api -> api.getCheckpoint(uuid));
-            Object checkpoint = answer.get("checkpoint");
-            return checkpoint instanceof Map<?, ?> c && uuid.equals(c.get("uuid"))
-                    && "STATE_COMPLETED".equals(c.get("state"));
+            MasterAnswer.Checkpoint held = master.call("GET /api/v1/checkpoints/" + uuid,
+                    api -> api.getCheckpoint(uuid), MasterAnswer.Checkpoint::from);
+            return uuid.equals(held.uuid()) && held.isCompleted();
         } catch (MasterException notThere) {
             return false;
         }
@@ -185,7 +163,7 @@ public final class MasterBackend implements TrialBackend {
 
     @Override
     public void deleteCheckpoints(List<String> uuids) {
-        String body = PythonJson.wire(object("checkpointUuids", uuids));
+        String body = new MasterRequest.DeleteCheckpoints(uuids).body();
         master.call("DELETE /api/v1/checkpoints " + uuids, api -> api.deleteCheckpoints(body));
     }
 
@@ -196,7 +174,7 @@ public final class MasterBackend implements TrialBackend {
 
     /** What close sends (PROTOCOL.md, close); the same whoever sends it, and whenever. */
     private void patchState(long id, TrialState state) {
-        String body = PythonJson.wire(object("trialId", id, "state", state.wireName()));
+        String body = new MasterRequest.PatchTrial(id, state).body();
         master.call("PATCH /api/v1/trials/" + id + " (" + state.wireName() + ")", api -> api.patchTrial(id, body));
     }
 
@@ -206,12 +184,8 @@ public final class MasterBackend implements TrialBackend {
             return;
         }
         String taskId = trial().taskId();
-        List<Object> entries = new ArrayList<>(lines.size());
-        for (LogLine line : lines) {
-            entries.add(object("task_id", taskId, "timestamp", ISO_MICROS.format(line.timestamp()),
-                    "rank", "0", "log", line.text() + "\n"));
-        }
-        String body = PythonJson.wire(entries);
+        String body = new MasterRequest.TaskLogs(taskId,
+                lines.stream().map(line -> new MasterRequest.TaskLogs.Line(line.timestamp(), line.text())).toList()).body();
         master.call("POST /task-logs (" + lines.size() + " lines)", api -> api.shipLogs(body));
     }
 
@@ -226,38 +200,5 @@ public final class MasterBackend implements TrialBackend {
             throw new IllegalStateException("the trial has not been started");
         }
         return t;
-    }
-
-    /** A JSON object with its keys in the order given, nulls kept (the Python client sends them). */
-    static Map<String, Object> object(Object... keysAndValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> field(Map<String, Object> answer, String name) {
-        Object value = answer.get(name);
-        if (!(value instanceof Map)) {
-            throw new MasterException("reading the master's answer", 200, "no '" + name + "' object in it");
-        }
-        return (Map<String, Object>) value;
-    }
-
-    /** int64 fields travel as JSON strings (proto3), int32 as numbers: take either. */
-    static long asLong(Object value, String field) {
-        if (value instanceof Number n) {
-            return n.longValue();
-        }
-        if (value instanceof String s) {
-            try {
-                return Long.parseLong(s);
-            } catch (NumberFormatException e) {
-                // fall through
-            }
-        }
-        throw new MasterException("reading the master's answer", 200, "field '" + field + "' is not an integer: " + value);
     }
 }

@@ -1,16 +1,16 @@
 package dev.determinedbatch.client.master;
 
-import dev.determinedbatch.json.JsonParser;
-import dev.determinedbatch.json.PythonJson;
+import dev.determinedbatch.json.JsonFields;
+import dev.determinedbatch.time.Backoff;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -22,7 +22,7 @@ import org.eclipse.microprofile.rest.client.RestClientBuilder;
 /**
  * An authenticated session with the master: logs in (or checks a given token with
  * {@code GET /api/v1/me}), sends the bearer token, logs in again once on 401, and retries with
- * exponential backoff on 502/503/504 and on connection failures. Unlike Determined's Python
+ * exponential backoff with jitter ({@link Backoff}) on 502/503/504 and on connection failures. Unlike Determined's Python
  * client it retries POSTs too; the callers make that safe (see {@code MasterBackend}).
  */
 public final class MasterConnection implements AutoCloseable {
@@ -42,13 +42,15 @@ public final class MasterConnection implements AutoCloseable {
     private final MasterSettings settings;
     private final MasterApi api;
     private final Sleeper sleeper;
+    private final Backoff backoff;
     private final Object authLock = new Object();
     private volatile String token;
     private volatile boolean givenTokenRefused;
 
-    private MasterConnection(MasterSettings settings, Sleeper sleeper) {
+    private MasterConnection(MasterSettings settings, Sleeper sleeper, DoubleSupplier jitter) {
         this.settings = settings;
         this.sleeper = sleeper;
+        this.backoff = Backoff.exponential(settings.initialBackoff(), MasterSettings.MAX_BACKOFF).withRandom(jitter);
         this.api = buildClient(settings);
     }
 
@@ -57,7 +59,12 @@ public final class MasterConnection implements AutoCloseable {
     }
 
     public static MasterConnection open(MasterSettings settings, Sleeper sleeper) {
-        return new MasterConnection(settings, sleeper);
+        return open(settings, sleeper, Backoff.RANDOM);
+    }
+
+    /** @param jitter draws the random share of each wait between retries ({@link Backoff#withRandom}) */
+    public static MasterConnection open(MasterSettings settings, Sleeper sleeper, DoubleSupplier jitter) {
+        return new MasterConnection(settings, sleeper, jitter);
     }
 
     public MasterUrl url() {
@@ -68,12 +75,22 @@ public final class MasterConnection implements AutoCloseable {
      * Makes one authenticated call.
      *
      * @param what names the call in errors and logs, e.g. {@code "PUT /api/v1/trials"}
-     * @return the response body as a JSON object (empty for an empty body)
      * @throws MasterException            for an error status (after retries where they apply)
      * @throws MasterUnreachableException when no answer came, naming the master's URL
      */
-    public Map<String, Object> call(String what, Function<MasterApi, Response> call) {
-        return send(what, call, true, refused -> false, false);
+    public void call(String what, Function<MasterApi, Response> call) {
+        send(what, call, true, refused -> false, false);
+    }
+
+    /**
+     * Makes one authenticated call and reads its answer, e.g. {@code MasterAnswer.Trial::from}.
+     *
+     * @throws MasterException for an error status, or an answer without a field {@code answer}
+     *                         needs (HTTP 200, naming the field), which no retry would change
+     */
+    public <T extends MasterAnswer> T call(String what, Function<MasterApi, Response> call,
+                                           Function<JsonFields, T> answer) {
+        return read(what, send(what, call, true, refused -> false, false), answer);
     }
 
     /**
@@ -82,9 +99,9 @@ public final class MasterConnection implements AutoCloseable {
      * 502, 503, 504) and a later try is refused, {@code alreadyApplied} judges the refusal: true
      * means the master holds what the lost try sent, and the call counts as done.
      */
-    public Map<String, Object> callOnce(String what, Function<MasterApi, Response> call,
-                                        Predicate<MasterException> alreadyApplied) {
-        return callOnce(what, call, alreadyApplied, false);
+    public void callOnce(String what, Function<MasterApi, Response> call,
+                         Predicate<MasterException> alreadyApplied) {
+        callOnce(what, call, alreadyApplied, false);
     }
 
     /**
@@ -92,9 +109,9 @@ public final class MasterConnection implements AutoCloseable {
      * may already have carried out ({@code earlierTryMayHaveLanded}): a report sent again after
      * an outage, or one a process left behind. A refusal is then judged from the first try on.
      */
-    public Map<String, Object> callOnce(String what, Function<MasterApi, Response> call,
-                                        Predicate<MasterException> alreadyApplied, boolean earlierTryMayHaveLanded) {
-        return send(what, call, true, alreadyApplied, earlierTryMayHaveLanded);
+    public void callOnce(String what, Function<MasterApi, Response> call,
+                         Predicate<MasterException> alreadyApplied, boolean earlierTryMayHaveLanded) {
+        send(what, call, true, alreadyApplied, earlierTryMayHaveLanded);
     }
 
     /** Logs in (or validates the given token) now, so that bad credentials fail at once. */
@@ -102,8 +119,9 @@ public final class MasterConnection implements AutoCloseable {
         currentToken();
     }
 
-    private Map<String, Object> send(String what, Function<MasterApi, Response> call, boolean authenticated,
-                                     Predicate<MasterException> alreadyApplied, boolean earlierTryMayHaveLanded) {
+    /** The answer's body: empty when a call counted as done without one. */
+    private String send(String what, Function<MasterApi, Response> call, boolean authenticated,
+                        Predicate<MasterException> alreadyApplied, boolean earlierTryMayHaveLanded) {
         int attempt = 0;
         boolean renewed = false;
         boolean outcomeUnknown = earlierTryMayHaveLanded;
@@ -143,11 +161,11 @@ public final class MasterConnection implements AutoCloseable {
                 if (outcomeUnknown && !unavailable && alreadyApplied.test(refused)) {
                     LOG.log(Level.INFO, "{0}: an earlier try whose answer was lost was carried out; counted as done"
                             + " (the retry was refused: {1})", new Object[] {what, refused.masterMessage()});
-                    return Map.of();
+                    return "";
                 }
                 throw refused;
             }
-            return answer(body);
+            return body;
         }
     }
 
@@ -181,7 +199,10 @@ public final class MasterConnection implements AutoCloseable {
             String given = credentials.token().get();
             token = given;
             try {
-                send("GET /api/v1/me", MasterApi::me, false, refused -> false, false);
+                String what = "GET /api/v1/me";
+                MasterAnswer.Me me = read(what, send(what, MasterApi::me, false, refused -> false, false),
+                        MasterAnswer.Me::from);
+                LOG.log(Level.FINE, "the given token at {0} is user {1}''s", new Object[] {settings.url(), me.username()});
                 return given;
             } catch (MasterException e) {
                 token = null;
@@ -198,30 +219,29 @@ public final class MasterConnection implements AutoCloseable {
         }
         credentials.fallbackReason().ifPresent(reason -> LOG.log(Level.WARNING, "logging in to {0}: {1}",
                 new Object[] {settings.url(), reason}));
-        Map<String, Object> login = new LinkedHashMap<>();
-        login.put("password", credentials.hashedPassword());
-        login.put("username", credentials.username());
-        login.put("isHashed", true);
-        String body = PythonJson.wire(login);
-        Map<String, Object> answer;
+        String body = new MasterRequest.Login(credentials.username(), credentials.hashedPassword()).body();
+        String what = "POST /api/v1/auth/login";
+        String answer;
         try {
-            answer = send("POST /api/v1/auth/login", api -> api.login(body), false, refused -> false, false);
+            answer = send(what, api -> api.login(body), false, refused -> false, false);
         } catch (MasterException e) {
             throw new MasterException("login of user '" + credentials.username() + "' at " + settings.url()
                     + credentials.fallbackReason().map(reason -> " (" + reason + ")").orElse(""),
                     e.status(), e.masterMessage());
         }
-        Object newToken = answer.get("token");
-        if (!(newToken instanceof String s) || s.isEmpty()) {
+        String newToken;
+        try {
+            newToken = MasterAnswer.Login.from(answer(answer)).token();
+        } catch (IllegalArgumentException e) {
             throw new MasterException("login of user '" + credentials.username() + "' at " + settings.url(),
-                    200, "the answer carried no token");
+                    200, "the answer carried no token (" + e.getMessage() + ")");
         }
         LOG.log(Level.FINE, "logged in to {0} as {1}", new Object[] {settings.url(), credentials.username()});
-        return s;
+        return newToken;
     }
 
     private void backoff(int attempt, String what) {
-        Duration wait = settings.initialBackoff().multipliedBy(1L << Math.min(attempt, 10));
+        Duration wait = backoff.delay(attempt);
         try {
             sleeper.sleep(wait);
         } catch (InterruptedException e) {
@@ -231,16 +251,22 @@ public final class MasterConnection implements AutoCloseable {
     }
 
     /**
-     * A successful answer's JSON object. Some routes answer with no object: the master's
+     * A successful answer's fields. Some routes answer with no object: the master's
      * {@code POST /task-logs} answers the JSON string {@code ""}; that is success with no fields.
      */
-    private static Map<String, Object> answer(String body) {
-        if (body.isBlank()) {
-            return Map.of();
+    private static JsonFields answer(String body) {
+        if (body.isBlank() || !body.strip().startsWith("{")) {
+            return JsonFields.of(Map.of(), "answer");
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> object = JsonParser.parse(body) instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
-        return object;
+        return JsonFields.parse(body, "answer");
+    }
+
+    private static <T extends MasterAnswer> T read(String what, String body, Function<JsonFields, T> answer) {
+        try {
+            return answer.apply(answer(body));
+        } catch (IllegalArgumentException malformed) {
+            throw new MasterException(what, 200, malformed.getMessage());
+        }
     }
 
     static String errorMessage(String body) {
@@ -248,9 +274,9 @@ public final class MasterConnection implements AutoCloseable {
             return "";
         }
         try {
-            Object message = JsonParser.parseObject(body).get("message");
-            if (message instanceof String s && !s.isEmpty()) {
-                return s;
+            String message = MasterAnswer.Error.from(JsonFields.parse(body, "error")).message();
+            if (message != null && !message.isEmpty()) {
+                return message;
             }
         } catch (IllegalArgumentException notJson) {
             // a proxy's HTML page, say: show its start

@@ -6,7 +6,8 @@ import java.time.Duration;
  * How to reach a master: address, identity, TLS, timeouts and retries.
  *
  * @param retries        tries after the first for 502/503/504 and connection failures
- * @param initialBackoff wait before the first retry; doubles each time
+ * @param initialBackoff wait before the first retry; doubles each time up to {@link #MAX_BACKOFF}, each wait
+ *                       less a random share of up to a fifth ({@code time.Backoff})
  */
 public record MasterSettings(MasterUrl url, Credentials credentials, MasterTls tls,
                              Duration connectTimeout, Duration readTimeout,
@@ -17,6 +18,8 @@ public record MasterSettings(MasterUrl url, Credentials credentials, MasterTls t
     /** As Determined's client: 5 tries, backoff from 0.5 s. */
     public static final int DEFAULT_RETRIES = 5;
     public static final Duration DEFAULT_BACKOFF = Duration.ofMillis(500);
+    /** No wait between retries is longer, however many {@code det.master.retries} there are. */
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     public MasterSettings {
         if (retries < 0) {

@@ -1,9 +1,9 @@
 package dev.determinedbatch.storage.fs;
 
+import dev.determinedbatch.files.Durable;
 import dev.determinedbatch.storage.CheckpointManifest;
 import dev.determinedbatch.storage.CheckpointMetadata;
 import dev.determinedbatch.storage.FileChecksum;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;

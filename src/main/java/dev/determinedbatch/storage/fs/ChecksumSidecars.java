@@ -1,8 +1,8 @@
 package dev.determinedbatch.storage.fs;
 
+import dev.determinedbatch.files.Durable;
 import dev.determinedbatch.storage.CheckpointManifest;
 import dev.determinedbatch.storage.CheckpointUuid;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;

@@ -1,5 +1,6 @@
 package dev.determinedbatch.storage.fs;
 
+import dev.determinedbatch.files.Durable;
 import dev.determinedbatch.storage.CheckpointDirectory;
 import dev.determinedbatch.storage.CheckpointMetadata;
 import dev.determinedbatch.storage.CheckpointNotFoundException;
@@ -12,7 +13,6 @@ import dev.determinedbatch.storage.StorageSpec;
 import dev.determinedbatch.storage.StoreObserver;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import dev.determinedbatch.storage.Verification;
-
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;

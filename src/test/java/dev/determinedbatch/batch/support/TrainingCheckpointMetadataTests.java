@@ -3,7 +3,7 @@ package dev.determinedbatch.batch.support;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonText;
 import dev.determinedbatch.json.PythonJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +32,7 @@ class TrainingCheckpointMetadataTests {
 
     @Test
     void readsBackWhatItWroteThroughTheJsonOfMetadataJson() {
-        Map<String, Object> stored = JsonParser.parseObject(PythonJson.indented(full().toMap()));
+        Map<String, Object> stored = JsonText.readObject(PythonJson.indented(full().toMap()));
         assertThat(TrainingCheckpointMetadata.read("u", stored)).isEqualTo(full());
     }
 

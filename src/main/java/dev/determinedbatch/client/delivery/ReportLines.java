@@ -1,9 +1,9 @@
-package dev.determinedbatch.client;
+package dev.determinedbatch.client.delivery;
 
 import dev.determinedbatch.client.core.MetricReport;
 import dev.determinedbatch.client.core.Report;
 import dev.determinedbatch.client.core.TrialState;
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonFields;
 import dev.determinedbatch.json.PythonJson;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import java.time.Instant;
@@ -17,19 +17,19 @@ import java.util.Map;
  * the ones written (integers stay integers, NaN stays NaN), so a spilled report goes out with
  * the bytes it would have had.
  */
-final class ReportLines {
+public final class ReportLines {
 
     /** Raised when the format changes incompatibly; a reader refuses other versions. */
     static final int FORMAT = 1;
 
     /** A report read back, with its place in the order of the session that made it. */
-    record Numbered(long seq, Report report) {
+    public record Numbered(long seq, Report report) {
     }
 
     private ReportLines() {
     }
 
-    static String write(long seq, Report report) {
+    public static String write(long seq, Report report) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("format", FORMAT);
         line.put("seq", seq);
@@ -65,45 +65,45 @@ final class ReportLines {
     }
 
     /** @throws IllegalArgumentException for a line that is not a report of this format */
-    static Numbered read(String text) {
+    public static Numbered read(String text) {
         try {
-            return parse(text);
-        } catch (ClassCastException | NullPointerException | java.time.format.DateTimeParseException e) {
+            return parse(JsonFields.parse(text, "report line"));
+        } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("malformed report line: " + e, e);
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Numbered parse(String text) {
-        Map<String, Object> line = JsonParser.parseObject(text);
-        if (!(line.get("format") instanceof Long format) || format != FORMAT) {
-            throw new IllegalArgumentException("not a report line of format " + FORMAT + ": format " + line.get("format"));
+    private static Numbered parse(JsonFields line) {
+        if (!Long.valueOf(FORMAT).equals(line.value("format"))) {
+            throw new IllegalArgumentException("not a report line of format " + FORMAT + ": format " + line.value("format"));
         }
-        long seq = number(line, "seq");
-        Object kind = line.get("kind");
-        Report report;
-        if ("metrics".equals(kind)) {
-            Object batch = line.get("batchMetrics");
-            report = new Report.Metrics(number(line, "trialId"), (int) number(line, "trialRunId"),
-                    new MetricReport((String) line.get("group"), number(line, "stepsCompleted"),
-                            (Map<String, Object>) line.get("avgMetrics"), (List<Map<String, Object>>) batch));
-        } else if ("progress".equals(kind)) {
-            report = new Report.Progress(number(line, "trialId"), ((Number) line.get("progress")).doubleValue());
-        } else if ("checkpoint".equals(kind)) {
-            Map<String, Long> resources = new LinkedHashMap<>();
-            ((Map<String, Object>) line.get("resources")).forEach((path, size) -> resources.put(path, ((Number) size).longValue()));
-            StoredCheckpoint checkpoint = new StoredCheckpoint((String) line.get("uuid"),
-                    (Map<String, Object>) line.get("metadata"), resources);
-            Object storageId = line.get("storageId");
-            report = new Report.Checkpoint((String) line.get("taskId"), storageId == null ? null : number(line, "storageId"),
-                    checkpoint, Instant.parse((String) line.get("reportTime")));
-        } else if ("finalState".equals(kind)) {
-            report = new Report.FinalState(number(line, "trialId"), (int) number(line, "trialRunId"),
-                    state((String) line.get("state")));
-        } else {
-            throw new IllegalArgumentException("unknown report kind " + kind);
-        }
+        long seq = line.longValue("seq");
+        String kind = line.string("kind");
+        Report report = switch (kind) {
+            case "metrics" -> new Report.Metrics(line.longValue("trialId"), line.intValue("trialRunId"),
+                    new MetricReport(line.string("group"), line.longValue("stepsCompleted"), line.map("avgMetrics"),
+                            batchMetrics(line)));
+            case "progress" -> new Report.Progress(line.longValue("trialId"), line.doubleValue("progress"));
+            case "checkpoint" -> {
+                JsonFields sizes = line.object("resources");
+                Map<String, Long> resources = new LinkedHashMap<>();
+                sizes.asMap().keySet().forEach(path -> resources.put(path, sizes.longValue(path)));
+                StoredCheckpoint checkpoint = new StoredCheckpoint(line.string("uuid"), line.map("metadata"), resources);
+                yield new Report.Checkpoint(line.string("taskId"), line.optionalLong("storageId"), checkpoint,
+                        Instant.parse(line.string("reportTime")));
+            }
+            case "finalState" -> new Report.FinalState(line.longValue("trialId"), line.intValue("trialRunId"),
+                    state(line.string("state")));
+            default -> throw new IllegalArgumentException("unknown report kind " + kind);
+        };
         return new Numbered(seq, report);
+    }
+
+    private static List<Map<String, Object>> batchMetrics(JsonFields line) {
+        if (!line.has("batchMetrics")) {
+            return null;
+        }
+        return line.objects("batchMetrics").stream().map(JsonFields::asMap).toList();
     }
 
     private static TrialState state(String wireName) {
@@ -113,12 +113,5 @@ final class ReportLines {
             }
         }
         throw new IllegalArgumentException("unknown trial state " + wireName);
-    }
-
-    private static long number(Map<String, Object> line, String field) {
-        if (line.get(field) instanceof Long n) {
-            return n;
-        }
-        throw new IllegalArgumentException("field '" + field + "' is not an integer: " + line.get(field));
     }
 }

@@ -1,4 +1,4 @@
-package dev.determinedbatch.storage.fs;
+package dev.determinedbatch.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -6,7 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Making what was written survive a crash: shared by checkpoint storage and the metrics spill. */
+/** Making what was written survive a crash: shared by checkpoint storage and the report spill. */
 public final class Durable {
 
     private Durable() {

@@ -1,4 +1,4 @@
-package dev.determinedbatch.client;
+package dev.determinedbatch.client.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

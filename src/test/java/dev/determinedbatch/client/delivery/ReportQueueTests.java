@@ -1,4 +1,4 @@
-package dev.determinedbatch.client;
+package dev.determinedbatch.client.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +22,7 @@ class ReportQueueTests {
 
     @Test
     void aCheckpointIsHeldFromItsReportUntilTheMasterHasIt() throws Exception {
-        ReportQueue queue = new ReportQueue(MetricSpill.forTrial(dir, "t"), 10);
+        ReportQueue queue = new ReportQueue(ReportSpill.forTrial(dir, "t"), 10);
         assertThat(queue.holdsCheckpoint(FIRST)).isFalse();
 
         queue.add(checkpoint(FIRST), false);
@@ -34,7 +34,7 @@ class ReportQueueTests {
 
     @Test
     void aDeliveredCheckpointIsNotHeldWhileLaterSpilledReportsWait() throws Exception {
-        ReportQueue queue = new ReportQueue(MetricSpill.forTrial(dir, "t"), 10);
+        ReportQueue queue = new ReportQueue(ReportSpill.forTrial(dir, "t"), 10);
         queue.add(checkpoint(FIRST), false);
         queue.add(checkpoint(SECOND), false);
         queue.unreachable(); // both go to the spill file

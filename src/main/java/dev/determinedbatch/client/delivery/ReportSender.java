@@ -1,9 +1,10 @@
-package dev.determinedbatch.client;
+package dev.determinedbatch.client.delivery;
 
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.Report;
-import dev.determinedbatch.client.core.Scheduler;
 import dev.determinedbatch.client.core.TrialBackend;
+import dev.determinedbatch.time.Backoff;
+import dev.determinedbatch.time.Scheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -18,38 +19,41 @@ import java.util.logging.Logger;
  * Sends a trial's reports from its {@link ReportQueue} on a thread of its own, in the order they
  * were made, so the training thread never waits on the network. When the master stays
  * unreachable through the connection's own retries, the reports wait in the spill file and the
- * sender tries again later, backing off on the injected {@link Scheduler} from
- * {@link #FIRST_RETRY} to {@link #LAST_RETRY}. A refusal (not an outage) of a report nobody waits
+ * sender tries again later, backing off on the injected {@link Scheduler} as its {@link Backoff}
+ * says ({@link #RETRY}: from 5 s doubling to 60 s, with jitter), from the first wait again once
+ * a report got through. A refusal (not an outage) of a report nobody waits
  * for is thrown at the caller's next report or {@link #flush()}.
  */
-final class MetricSender {
+public final class ReportSender {
 
-    static final Duration FIRST_RETRY = Duration.ofSeconds(5);
-    static final Duration LAST_RETRY = Duration.ofSeconds(60);
+    /** The sender's and the leftover courier's: from 5 s doubling to 60 s, less up to a fifth at random. */
+    public static final Backoff RETRY = Backoff.exponential(Duration.ofSeconds(5), Duration.ofSeconds(60));
     /** How long close lets a call in flight settle its report before leaving it to the spill. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
-    private static final Logger LOG = Logger.getLogger(MetricSender.class.getName());
+    private static final Logger LOG = Logger.getLogger(ReportSender.class.getName());
 
     private final TrialBackend backend;
     private final ReportQueue queue;
     private final Scheduler scheduler;
+    private final Backoff backoff;
     private final Thread thread;
     private final Object retry = new Object();
     private boolean retryDue;
     private boolean stopping;
     private Scheduler.Cancellable retryTask;
 
-    MetricSender(TrialBackend backend, ReportQueue queue, Scheduler scheduler, String name) {
+    public ReportSender(TrialBackend backend, ReportQueue queue, Scheduler scheduler, Backoff backoff, String name) {
         this.backend = backend;
         this.queue = queue;
         this.scheduler = scheduler;
+        this.backoff = backoff;
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
         thread.start();
     }
 
     /** Takes a report without waiting; throws an earlier refusal first. */
-    void report(Report report) {
+    public void report(Report report) {
         rethrowFailure();
         queue.add(report, false);
     }
@@ -60,14 +64,14 @@ final class MetricSender {
      *
      * @throws RuntimeException the refusal, when the master refused it
      */
-    ReportQueue.Outcome reportAndWait(Report report) {
+    public ReportQueue.Outcome reportAndWait(Report report) {
         CompletableFuture<ReportQueue.Outcome> outcome = queue.add(report, true);
         while (true) {
             try {
                 return outcome.get(1, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 if (!thread.isAlive()) {
-                    throw new DeterminedException("the metrics sender thread died before " + report.describe()
+                    throw new DeterminedException("the report sender thread died before " + report.describe()
                             + " was delivered");
                 }
             } catch (ExecutionException e) {
@@ -84,18 +88,18 @@ final class MetricSender {
      * Waits until every report made so far was delivered, or, while the master is unreachable,
      * kept in the spill; then throws the first refusal, if any.
      */
-    void flush() {
+    public void flush() {
         try {
             queue.awaitSettled(thread::isAlive);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DeterminedException("interrupted while flushing metric reports", e);
+            throw new DeterminedException("interrupted while flushing reports", e);
         }
         rethrowFailure();
     }
 
     /** The first refusal no caller has seen, as the caller sees it; null when none. */
-    RuntimeException failure() {
+    public RuntimeException failure() {
         return queue.takeFailure();
     }
 
@@ -107,7 +111,7 @@ final class MetricSender {
     }
 
     private void run() {
-        Duration wait = FIRST_RETRY;
+        int retries = 0;
         while (!stopping()) {
             ReportQueue.Entry entry;
             try {
@@ -116,7 +120,8 @@ final class MetricSender {
                 return;
             } catch (UncheckedIOException e) {
                 // the spill cannot be read now (a disk error): the reports stay in it, try again later
-                LOG.log(Level.SEVERE, "{0}; next try in {1} s", new Object[] {e.getMessage(), wait.toSeconds()});
+                Duration wait = backoff.delay(retries++);
+                LOG.log(Level.SEVERE, "{0}; next try in {1} s", new Object[] {e.getMessage(), Backoff.seconds(wait)});
                 scheduleRetry(wait);
                 if (!awaitRetry()) {
                     return;
@@ -129,7 +134,7 @@ final class MetricSender {
             try {
                 backend.deliver(entry.report(), entry.tried());
                 queue.done(entry, null);
-                wait = FIRST_RETRY;
+                retries = 0;
             } catch (RuntimeException e) {
                 if (!(e instanceof DeterminedException d && d.retryable())) {
                     LOG.log(Level.WARNING, "{0} was refused: {1}", new Object[] {entry.report().describe(), e.getMessage()});
@@ -137,16 +142,16 @@ final class MetricSender {
                     continue;
                 }
                 boolean first = !queue.offline();
+                Duration wait = backoff.delay(retries++);
                 // scheduled before the reports count as kept: whoever sees them kept finds the retry due
                 scheduleRetry(wait);
                 queue.unreachable();
                 LOG.log(first ? Level.WARNING : Level.FINE, "{0} not delivered, the master is unreachable: {1}. Reports"
                         + " wait in {2} and go out in order once it answers; next try in {3} s", new Object[] {
-                            entry.report().describe(), e.getMessage(), queue.spillFile(), wait.toSeconds()});
+                            entry.report().describe(), e.getMessage(), queue.spillFile(), Backoff.seconds(wait)});
                 if (!awaitRetry()) {
                     return;
                 }
-                wait = wait.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : wait.multipliedBy(2);
             }
         }
     }
@@ -167,7 +172,7 @@ final class MetricSender {
     }
 
     /** Ends a wait between tries now. */
-    void retryNow() {
+    public void retryNow() {
         synchronized (retry) {
             retryDue = true;
             retry.notifyAll();
@@ -196,7 +201,7 @@ final class MetricSender {
      * @return how many reports were left
      * @throws UncheckedIOException when what is left could not be written to the spill
      */
-    long close(Duration timeout) {
+    public long close(Duration timeout) {
         retryNow();
         boolean drained;
         try {

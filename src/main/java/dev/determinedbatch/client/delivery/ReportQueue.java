@@ -1,4 +1,4 @@
-package dev.determinedbatch.client;
+package dev.determinedbatch.client.delivery;
 
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.Report;
@@ -21,18 +21,18 @@ import java.util.logging.Logger;
 
 /**
  * A trial's reports in the order they were made, on their way to the master: up to
- * {@code capacity} in memory, the rest in the {@link MetricSpill}. The report in flight is older
+ * {@code capacity} in memory, the rest in the {@link ReportSpill}. The report in flight is older
  * than every spilled one, and every spilled one older than every one in memory: once anything
  * is spilled, new reports are spilled too (memory first) until the spill is drained. So the
  * sender delivers in the original order, whatever the master does. Adding never waits for the
  * network: when memory is full or the master is unreachable, reports go to the file.
  */
-final class ReportQueue {
+public final class ReportQueue {
 
     private static final Logger LOG = Logger.getLogger(ReportQueue.class.getName());
 
     /** How a report a caller waits for ended, short of being refused. */
-    enum Outcome {
+    public enum Outcome {
         DELIVERED,
         /** in the spill file, the master being unreachable */
         KEPT
@@ -46,7 +46,7 @@ final class ReportQueue {
     record Entry(long seq, Report report, boolean tried) {
     }
 
-    private final MetricSpill spill;
+    private final ReportSpill spill;
     private final int capacity;
     private final Deque<Entry> memory = new ArrayDeque<>();
     private final Map<Long, CompletableFuture<Outcome>> waiters = new HashMap<>();
@@ -54,19 +54,19 @@ final class ReportQueue {
     private final Set<String> unreportedCheckpoints = new HashSet<>();
     private Entry inFlight;
     /** where the report in flight is in the spill; null while it is only in memory */
-    private MetricSpill.Line inFlightLine;
+    private ReportSpill.Line inFlightLine;
     private boolean offline;
     private boolean closed;
     private long made;
     private long finished;
     private RuntimeException failure;
 
-    ReportQueue(MetricSpill spill, int capacity) {
+    public ReportQueue(ReportSpill spill, int capacity) {
         this.spill = spill;
         this.capacity = capacity;
     }
 
-    Path spillFile() {
+    public Path spillFile() {
         return spill.file();
     }
 
@@ -141,7 +141,7 @@ final class ReportQueue {
                 return inFlight;
             }
             if (spill.hasUnread()) {
-                MetricSpill.Line line;
+                ReportSpill.Line line;
                 try {
                     line = spill.readNext();
                 } catch (IOException e) {
@@ -207,7 +207,7 @@ final class ReportQueue {
         notifyAll();
     }
 
-    private void delivered(MetricSpill.Line line) {
+    private void delivered(ReportSpill.Line line) {
         try {
             spill.delivered(line);
         } catch (IOException e) {
@@ -241,7 +241,7 @@ final class ReportQueue {
     }
 
     /** Whether a report of this checkpoint is on its way: made, and neither delivered nor refused. */
-    synchronized boolean holdsCheckpoint(String uuid) {
+    public synchronized boolean holdsCheckpoint(String uuid) {
         return unreportedCheckpoints.contains(uuid);
     }
 
@@ -253,7 +253,7 @@ final class ReportQueue {
         long target = made;
         while (finished < target && !offline && !closed) {
             if (!senderAlive.getAsBoolean()) {
-                throw new DeterminedException("the metrics sender thread died with " + (target - finished)
+                throw new DeterminedException("the report sender thread died with " + (target - finished)
                         + " reports unsent");
             }
             wait(1000);
@@ -304,7 +304,7 @@ final class ReportQueue {
      * After close: appends {@code report} to the spill file, after everything left there. For
      * the trial's final state, which close could not send.
      */
-    synchronized void keepAfterClose(Report report) throws IOException {
+    public synchronized void keepAfterClose(Report report) throws IOException {
         if (!closed) {
             throw new IllegalStateException("the queue is open: " + report.describe() + " would go out before its reports");
         }

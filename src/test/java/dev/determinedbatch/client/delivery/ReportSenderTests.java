@@ -1,11 +1,14 @@
-package dev.determinedbatch.client;
+package dev.determinedbatch.client.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.determinedbatch.client.ManualScheduler;
+import dev.determinedbatch.client.RecordingBackend;
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.MetricReport;
 import dev.determinedbatch.client.core.Report;
+import dev.determinedbatch.time.Backoff;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +20,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class MetricSenderTests {
+class ReportSenderTests {
 
     /** A failure the sender takes for an outage. */
     static final class Down extends DeterminedException {
@@ -38,7 +41,7 @@ class MetricSenderTests {
 
     @Test
     void deliversEveryReportInOrder() throws IOException {
-        MetricSender sender = sender(4);
+        ReportSender sender = sender(4);
         for (int step = 1; step <= 50; step++) {
             sender.report(report(step));
             if (step % 10 == 0) {
@@ -61,7 +64,7 @@ class MetricSenderTests {
             inFlight.countDown();
             await(release);
         };
-        MetricSender sender = sender(3);
+        ReportSender sender = sender(3);
         sender.report(report(1));
         assertThat(inFlight.await(10, TimeUnit.SECONDS)).isTrue();
         // the first is held on the network; three fit in memory, the rest go to the file at once
@@ -69,7 +72,7 @@ class MetricSenderTests {
             sender.report(report(step));
         }
         assertThat(backend.reports).isEmpty();
-        assertThat(MetricSpill.readAll(spillFile())).hasSize(10); // the one in flight first, in case it fails
+        assertThat(ReportSpill.readAll(spillFile())).hasSize(10); // the one in flight first, in case it fails
         release.countDown();
         sender.flush();
         assertThat(backend.reports).extracting(MetricReport::stepsCompleted)
@@ -88,7 +91,7 @@ class MetricSenderTests {
                 throw new DeterminedException("HTTP 400 from the master");
             }
         };
-        MetricSender sender = sender(10);
+        ReportSender sender = sender(10);
         sender.report(report(1));
         sender.report(report(2));
         sender.report(report(3));
@@ -104,18 +107,18 @@ class MetricSenderTests {
     @Test
     void duringAnOutageReportsWaitInTheSpillAndGoOutInOrderWhenTheRetryFallsDue() throws IOException {
         backend.deliveryFailure = new Down();
-        MetricSender sender = sender(100);
+        ReportSender sender = sender(100);
         for (int step = 1; step <= 5; step++) {
             sender.report(report(step));
         }
         sender.flush(); // returns: the reports are kept, the master being unreachable
-        assertThat(MetricSpill.readAll(spillFile())).hasSize(5);
+        assertThat(ReportSpill.readAll(spillFile())).hasSize(5);
         sender.report(report(6)); // straight to the file while the master is unreachable
-        assertThat(MetricSpill.readAll(spillFile())).hasSize(6);
+        assertThat(ReportSpill.readAll(spillFile())).hasSize(6);
         assertThat(time.pending()).isEqualTo(1);
 
         backend.deliveryFailure = null;
-        time.advance(MetricSender.FIRST_RETRY);
+        time.advance(ReportSender.RETRY.initial());
         assertThat(sender.close(Duration.ofSeconds(10))).isZero();
         assertThat(backend.reports).extracting(MetricReport::stepsCompleted).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
         // the first was tried during the outage: its answer may have been lost, so it goes as a retry
@@ -125,23 +128,50 @@ class MetricSenderTests {
     }
 
     @Test
+    void anOutageIsTriedAgainAsTheBackoffSaysAndFromItsFirstWaitOnceAReportGotThrough() throws Exception {
+        backend.deliveryFailure = new Down();
+        CountDownLatch delivered = new CountDownLatch(1);
+        backend.onReport = report -> delivered.countDown();
+        // every wait 10 % short: the jitter's largest share (a fifth) times the drawn 0.5
+        ReportSender sender = new ReportSender(backend, new ReportQueue(new ReportSpill(spillFile()), 10), time,
+                ReportSender.RETRY.withRandom(() -> 0.5), "test-sender");
+        sender.report(report(1));
+        List<Duration> waits = time.awaitScheduled(1);
+        for (int tries = 1; tries < 7; tries++) {
+            time.advance(waits.get(tries - 1));
+            waits = time.awaitScheduled(tries + 1);
+        }
+        assertThat(waits).containsExactly(Duration.ofMillis(4500), Duration.ofSeconds(9), Duration.ofSeconds(18),
+                Duration.ofSeconds(36), Duration.ofSeconds(54), Duration.ofSeconds(54), Duration.ofSeconds(54));
+
+        backend.deliveryFailure = null;
+        time.advance(waits.get(6));
+        assertThat(delivered.await(10, TimeUnit.SECONDS)).isTrue();
+        backend.deliveryFailure = new Down();
+        sender.report(report(2));
+        assertThat(time.awaitScheduled(8)).last().isEqualTo(Duration.ofMillis(4500));
+        assertThat(sender.close(Duration.ZERO)).isEqualTo(1);
+    }
+
+    @Test
     void closeLeavesWhatItCannotDeliverInTheSpillInOrder() throws IOException {
         backend.deliveryFailure = new Down();
-        MetricSender sender = sender(100);
+        ReportSender sender = sender(100);
         for (int step = 1; step <= 3; step++) {
             sender.report(report(step));
         }
         assertThat(sender.close(Duration.ZERO)).isEqualTo(3);
-        List<String> left = MetricSpill.readAll(spillFile());
+        List<String> left = ReportSpill.readAll(spillFile());
         assertThat(left).extracting(line -> ((Report.Metrics) ReportLines.read(line).report()).metrics().stepsCompleted())
                 .containsExactly(1L, 2L, 3L);
         assertThatThrownBy(() -> sender.report(report(4))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
     }
 
-    private MetricSender sender(int capacity) {
+    private ReportSender sender(int capacity) {
         try {
-            return new MetricSender(backend, new ReportQueue(new MetricSpill(spillFile()), capacity), time, "test-sender");
+            return new ReportSender(backend, new ReportQueue(new ReportSpill(spillFile()), capacity), time,
+                    ReportSender.RETRY.withRandom(Backoff.NO_JITTER), "test-sender");
         } catch (IOException e) {
             throw new AssertionError(e);
         }

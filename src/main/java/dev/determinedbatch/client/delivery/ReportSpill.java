@@ -1,6 +1,6 @@
-package dev.determinedbatch.client;
+package dev.determinedbatch.client.delivery;
 
-import dev.determinedbatch.storage.fs.Durable;
+import dev.determinedbatch.files.Durable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,9 +23,9 @@ import java.util.logging.Logger;
  * and the file is deleted once every line was delivered. Not thread-safe: {@link ReportQueue}
  * guards it.
  */
-final class MetricSpill {
+public final class ReportSpill {
 
-    private static final Logger LOG = Logger.getLogger(MetricSpill.class.getName());
+    private static final Logger LOG = Logger.getLogger(ReportSpill.class.getName());
 
     /** One line, without its line break, and where it lies in the file. */
     record Line(long start, long end, String text) {
@@ -35,27 +35,27 @@ final class MetricSpill {
     private long size;
     private long readCursor;
 
-    MetricSpill(Path file) throws IOException {
+    public ReportSpill(Path file) throws IOException {
         this.file = file.toAbsolutePath();
         this.size = Files.exists(this.file) ? Files.size(this.file) : 0;
     }
 
     /** The spill of the trial {@code trialKey} (see {@code TrialBackend.BeforeRun}) in {@code directory}. */
-    static MetricSpill forTrial(Path directory, String trialKey) throws IOException {
-        return new MetricSpill(fileOf(directory, trialKey));
+    public static ReportSpill forTrial(Path directory, String trialKey) throws IOException {
+        return new ReportSpill(fileOf(directory, trialKey));
     }
 
     /** Where the spill of the trial {@code trialKey} lies in {@code directory}. */
-    static Path fileOf(Path directory, String trialKey) {
+    public static Path fileOf(Path directory, String trialKey) {
         return directory.resolve(trialKey.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl").toAbsolutePath();
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
     /** Where reports that can never be delivered are kept for an operator, beside the spill. */
-    Path undeliverableFile() {
+    public Path undeliverableFile() {
         String name = file.getFileName().toString();
         return file.resolveSibling(name.substring(0, name.length() - ".jsonl".length()) + ".undeliverable.jsonl");
     }
@@ -214,7 +214,7 @@ final class MetricSpill {
      * cut short by a crash while being appended: it was never confirmed to anyone, so it is
      * ignored, with a warning.
      */
-    static List<String> readAll(Path file) throws IOException {
+    public static List<String> readAll(Path file) throws IOException {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         List<String> lines = new ArrayList<>();
         int start = 0;

@@ -1,6 +1,7 @@
 /**
  * A Determined master stand-in for tests and benchmarks: the detached-mode API of master 0.38.1
- * (see {@code src/test/resources/protocol/PROTOCOL.md}) on loopback, in memory.
+ * (see {@code src/test/resources/protocol/PROTOCOL.md}) on loopback, in memory. Its own source
+ * root, {@code src/stand-in/java}, compiled with the tests; its tests are in {@code src/test/java}.
  *
  * <ul>
  *   <li>{@link dev.determinedbatch.standin.StandInMaster}: lifecycle, routing, the request log;

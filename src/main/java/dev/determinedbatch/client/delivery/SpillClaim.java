@@ -1,4 +1,4 @@
-package dev.determinedbatch.client;
+package dev.determinedbatch.client.delivery;
 
 import dev.determinedbatch.client.core.DeterminedException;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import java.util.logging.Logger;
 
 /**
  * The right to a trial's spill file: an open session holds it from before it delivers its
- * trial's leftovers until it has closed, the {@link LeftoverCourier} while it delivers a closed
+ * trial's leftovers until it has closed, the {@link dev.determinedbatch.client.LeftoverCourier} while it delivers a closed
  * session's leftovers. One holder per file at a time, so no report is delivered twice at once,
  * nor out of order.
  *
@@ -35,10 +35,10 @@ import java.util.logging.Logger;
  * a removed file can still be locked by a process that opened it before. A lock file left by a
  * process that died is no one's lock: the OS let go of it, and the next holder takes it over.
  */
-final class SpillClaim implements AutoCloseable {
+public final class SpillClaim implements AutoCloseable {
 
     /** How long a session waits for its trial's spill file before it gives up. */
-    static final Duration PATIENCE = Duration.ofMinutes(5);
+    public static final Duration PATIENCE = Duration.ofMinutes(5);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Logger LOG = Logger.getLogger(SpillClaim.class.getName());
     /** Guards itself and {@link #WAITING}. */
@@ -64,7 +64,7 @@ final class SpillClaim implements AutoCloseable {
      * The claim on {@code file}, at once, or empty when a session or a deliverer of this or
      * another process holds it.
      */
-    static Optional<SpillClaim> tryClaim(Path file) throws IOException {
+    public static Optional<SpillClaim> tryClaim(Path file) throws IOException {
         Path key = key(file);
         SpillClaim claim = new SpillClaim(key);
         synchronized (HELD) {
@@ -90,7 +90,7 @@ final class SpillClaim implements AutoCloseable {
      *
      * @throws DeterminedException when it is still held after {@code patience}, naming the holder
      */
-    static SpillClaim claim(Path file, Duration patience) throws IOException {
+    public static SpillClaim claim(Path file, Duration patience) throws IOException {
         Path key = key(file);
         long deadline = System.nanoTime() + patience.toNanos();
         SpillClaim claim = new SpillClaim(key);
@@ -143,14 +143,14 @@ final class SpillClaim implements AutoCloseable {
     }
 
     /** Whether a thread of this JVM waits for this file: a deliverer should let go soon. */
-    boolean contended() {
+    public boolean contended() {
         synchronized (HELD) {
             return WAITING.containsKey(file);
         }
     }
 
     /** Waits until a thread of this JVM waits for {@code file}, at most {@code timeout}; for tests. */
-    static boolean awaitWaiter(Path file, Duration timeout) throws InterruptedException, IOException {
+    public static boolean awaitWaiter(Path file, Duration timeout) throws InterruptedException, IOException {
         Path key = key(file);
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (HELD) {

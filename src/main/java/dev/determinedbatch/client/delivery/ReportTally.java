@@ -1,4 +1,4 @@
-package dev.determinedbatch.client;
+package dev.determinedbatch.client.delivery;
 
 import dev.determinedbatch.client.core.Report;
 import java.util.ArrayList;
@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Counts reports for a log line an operator can act on: how many of what, which steps, which checkpoints. */
-final class ReportTally {
+public final class ReportTally {
 
     private final Map<String, long[]> metrics = new TreeMap<>();
     private final List<String> checkpoints = new ArrayList<>();
@@ -37,7 +37,7 @@ final class ReportTally {
     }
 
     /** Tallies the report lines of a spill file. */
-    static ReportTally ofLines(List<String> lines) {
+    public static ReportTally ofLines(List<String> lines) {
         ReportTally tally = new ReportTally();
         for (String line : lines) {
             try {
@@ -49,7 +49,7 @@ final class ReportTally {
         return tally;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return metrics.isEmpty() && checkpoints.isEmpty() && progress == 0 && unreadable == 0 && finalStates.isEmpty();
     }
 

@@ -1,6 +1,6 @@
 package dev.determinedbatch.standin;
 
-import dev.determinedbatch.json.JsonParser;
+import dev.determinedbatch.json.JsonText;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ final class Call {
     /** The body as JSON; malformed JSON is a 400 naming the problem. */
     Object json() {
         try {
-            return JsonParser.parse(body);
+            return JsonText.read(body);
         } catch (IllegalArgumentException e) {
             throw MasterError.invalidArgument("malformed request body: " + e.getMessage());
         }

@@ -1,6 +1,6 @@
-package dev.determinedbatch.client;
+package dev.determinedbatch.time;
 
-import dev.determinedbatch.client.core.Scheduler;
+import dev.determinedbatch.time.Scheduler;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,10 +11,6 @@ import java.util.concurrent.TimeUnit;
 public final class ExecutorScheduler implements Scheduler {
 
     private final ScheduledExecutorService executor;
-
-    ExecutorScheduler() {
-        this("determined-scheduler");
-    }
 
     public ExecutorScheduler(String threadName) {
         executor = Executors.newSingleThreadScheduledExecutor(task -> {

@@ -1,4 +1,4 @@
-package dev.determinedbatch.client.core;
+package dev.determinedbatch.time;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package dev.determinedbatch.client;
+package dev.determinedbatch.client.delivery;
 
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.Report;
@@ -18,7 +18,7 @@ import java.util.logging.Logger;
 /**
  * Delivers what an earlier session of the same trial left in its spill file (it was closed while
  * the master was unreachable, or its process died): the next session of the trial before it
- * starts its run, or, once the master answers again, the {@link LeftoverCourier}.
+ * starts its run, or, once the master answers again, the {@link dev.determinedbatch.client.LeftoverCourier}.
  *
  * <p>Every report goes out as it was made, under its own run id, never re-labelled: the master
  * keeps a run's metrics apart from a later run's (it archives those a later run supersedes), and
@@ -40,12 +40,12 @@ import java.util.logging.Logger;
  * trial's state then); it is set aside with those reports. A next session does not send it
  * either: its own run starts the trial again at once.
  */
-final class LeftoverReports {
+public final class LeftoverReports {
 
     private static final Logger LOG = Logger.getLogger(LeftoverReports.class.getName());
 
     /** Who delivers: decides what becomes of the final state left with the reports. */
-    enum Deliverer {
+    public enum Deliverer {
         /** the next session of the trial, before it starts its run, which makes the final state moot */
         NEXT_SESSION,
         /** the leftover courier: sends the final state after the reports */
@@ -59,7 +59,7 @@ final class LeftoverReports {
      * @param left        how many lines stay in the spill file for a later try
      * @param unreachable why the rest stays (the master is unreachable), or null
      */
-    record Delivery(ReportTally delivered, int left, DeterminedException unreachable) {
+    public record Delivery(ReportTally delivered, int left, DeterminedException unreachable) {
     }
 
     private LeftoverReports() {
@@ -71,7 +71,7 @@ final class LeftoverReports {
      * @throws DeterminedException when the master is unreachable; the reports not delivered yet
      *                             stay in the spill file for the next try
      */
-    static void deliver(MetricSpill spill, TrialBackend backend) {
+    public static void deliver(ReportSpill spill, TrialBackend backend) {
         Delivery delivery = deliver(spill, backend, Deliverer.NEXT_SESSION, () -> false);
         if (delivery.unreachable() != null) {
             throw delivery.unreachable();
@@ -89,13 +89,13 @@ final class LeftoverReports {
      * @param stop asked before each report: true ends the delivery there, leaving the rest in the
      *             spill file for whoever comes next
      */
-    static Delivery deliver(MetricSpill spill, TrialBackend backend, Deliverer deliverer, BooleanSupplier stop) {
+    public static Delivery deliver(ReportSpill spill, TrialBackend backend, Deliverer deliverer, BooleanSupplier stop) {
         if (!Files.exists(spill.file())) {
             return new Delivery(new ReportTally(), 0, null);
         }
         List<String> lines;
         try {
-            lines = MetricSpill.readAll(spill.file());
+            lines = ReportSpill.readAll(spill.file());
         } catch (IOException e) {
             throw new UncheckedIOException("reading the spill file " + spill.file() + " failed", e);
         }
@@ -166,10 +166,10 @@ final class LeftoverReports {
     }
 
     /** Moves the undeliverable lines aside first, then leaves only {@code rest} in the spill. */
-    private static void keep(MetricSpill spill, List<String> rest, List<String> undeliverable) {
+    private static void keep(ReportSpill spill, List<String> rest, List<String> undeliverable) {
         try {
             if (!undeliverable.isEmpty()) {
-                MetricSpill.appendTo(spill.undeliverableFile(), undeliverable);
+                ReportSpill.appendTo(spill.undeliverableFile(), undeliverable);
             }
             spill.replaceWith(rest);
         } catch (IOException e) {

@@ -1,7 +1,8 @@
-package dev.determinedbatch.client;
+package dev.determinedbatch.client.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.determinedbatch.client.CapturedLog;
 import dev.determinedbatch.client.core.MetricReport;
 import dev.determinedbatch.client.core.Report;
 import dev.determinedbatch.json.PythonJson;
@@ -20,20 +21,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The spill file: appended in batches, read back in order, torn tails ignored, gone once drained. */
-class MetricSpillTests {
+class ReportSpillTests {
 
     @TempDir
     Path dir;
 
     @Test
     void linesAreReadBackInTheOrderTheyWereAppended() throws IOException {
-        MetricSpill spill = MetricSpill.forTrial(dir, "master-c-trial-7");
+        ReportSpill spill = ReportSpill.forTrial(dir, "master-c-trial-7");
         spill.append(List.of("a", "b"));
         spill.append(List.of("c"));
         spill.append(List.of());
 
         assertThat(spill.file()).isEqualTo(dir.resolve("master-c-trial-7.jsonl"));
-        assertThat(MetricSpill.readAll(spill.file())).containsExactly("a", "b", "c");
+        assertThat(ReportSpill.readAll(spill.file())).containsExactly("a", "b", "c");
         List<String> handedOut = new ArrayList<>();
         while (spill.hasUnread()) {
             handedOut.add(spill.readNext().text());
@@ -43,7 +44,7 @@ class MetricSpillTests {
 
     @Test
     void aLongLineIsReadWhole() throws IOException {
-        MetricSpill spill = new MetricSpill(dir.resolve("t.jsonl"));
+        ReportSpill spill = new ReportSpill(dir.resolve("t.jsonl"));
         String longLine = "x".repeat(20_000);
         spill.append(List.of(longLine, "next"));
         assertThat(spill.readNext().text()).isEqualTo(longLine);
@@ -53,28 +54,28 @@ class MetricSpillTests {
     @Test
     void aTornLastLineAfterACrashIsIgnoredWithAWarning() throws IOException {
         Path file = dir.resolve("t.jsonl");
-        new MetricSpill(file).append(List.of("{\"seq\": 0}", "{\"seq\": 1}"));
+        new ReportSpill(file).append(List.of("{\"seq\": 0}", "{\"seq\": 1}"));
         // the process died in the middle of its next append
         Files.writeString(file, "{\"seq\": 2, \"kin", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
-        try (CapturedLog log = CapturedLog.of(MetricSpill.class)) {
-            assertThat(MetricSpill.readAll(file)).containsExactly("{\"seq\": 0}", "{\"seq\": 1}");
+        try (CapturedLog log = CapturedLog.of(ReportSpill.class)) {
+            assertThat(ReportSpill.readAll(file)).containsExactly("{\"seq\": 0}", "{\"seq\": 1}");
             assertThat(log.warnings()).singleElement().asString()
                     .contains("ignored a torn last line (15 bytes)").contains(file.toString());
         }
         // appending after it never glues a new line to the torn one
-        MetricSpill.appendTo(file, List.of("{\"seq\": 3}"));
-        assertThat(MetricSpill.readAll(file)).containsExactly("{\"seq\": 0}", "{\"seq\": 1}", "{\"seq\": 2, \"kin",
+        ReportSpill.appendTo(file, List.of("{\"seq\": 3}"));
+        assertThat(ReportSpill.readAll(file)).containsExactly("{\"seq\": 0}", "{\"seq\": 1}", "{\"seq\": 2, \"kin",
                 "{\"seq\": 3}");
     }
 
     @Test
     void theFileIsRemovedOnceEveryLineWasDelivered() throws IOException {
-        MetricSpill spill = new MetricSpill(dir.resolve("t.jsonl"));
+        ReportSpill spill = new ReportSpill(dir.resolve("t.jsonl"));
         spill.append(List.of("a", "b"));
         spill.delivered(spill.readNext());
         assertThat(spill.file()).exists();
-        MetricSpill.Line last = spill.readNext();
+        ReportSpill.Line last = spill.readNext();
         spill.append(List.of("c")); // arrives while the last one is in flight
         spill.delivered(last);
         assertThat(spill.file()).exists();
@@ -82,19 +83,19 @@ class MetricSpillTests {
         assertThat(spill.file()).doesNotExist();
 
         spill.append(List.of("d")); // a new outage starts a new file
-        assertThat(MetricSpill.readAll(spill.file())).containsExactly("d");
+        assertThat(ReportSpill.readAll(spill.file())).containsExactly("d");
     }
 
     @Test
     void keepLeavesOnlyWhatWasNotDeliveredThenWhatWasInMemory() throws IOException {
-        MetricSpill spill = new MetricSpill(dir.resolve("t.jsonl"));
+        ReportSpill spill = new ReportSpill(dir.resolve("t.jsonl"));
         spill.append(List.of("1", "2", "3"));
         spill.delivered(spill.readNext());
-        MetricSpill.Line inFlight = spill.readNext();
+        ReportSpill.Line inFlight = spill.readNext();
 
         spill.keep(inFlight.start(), List.of("4", "5"));
 
-        assertThat(MetricSpill.readAll(spill.file())).containsExactly("2", "3", "4", "5");
+        assertThat(ReportSpill.readAll(spill.file())).containsExactly("2", "3", "4", "5");
         assertThat(dir.resolve("t.jsonl.next")).doesNotExist();
     }
 

@@ -1,0 +1,67 @@
+package dev.determinedbatch.batch.support;
+
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Properties;
+
+/** Trainings as the registry holds them, without a session or data, and a clock a test moves by hand. */
+public final class Trainings {
+
+    private Trainings() {
+    }
+
+    /** Execution {@code executionId} of job {@code train}, training trial {@code tests/<executionId>}. */
+    public static ActiveTraining of(long executionId) {
+        Properties job = new Properties();
+        job.setProperty("externalExperimentId", "tests");
+        job.setProperty("externalTrialId", String.valueOf(executionId));
+        TrainingJobParameters parameters = TrainingJobParameters.parse(job, new SmallRyeConfigBuilder().build(),
+                "train", executionId);
+        return new ActiveTraining(parameters, new JobRecord("train", executionId, executionId), null, null);
+    }
+
+    /** Attaches a training as its lifecycle listener does. */
+    public static ActiveTraining attach(TrialRegistry registry, long executionId) {
+        ActiveTraining training = of(executionId);
+        registry.claim(training.parameters().trial(), executionId);
+        registry.attach(executionId, training);
+        return training;
+    }
+
+    public static void release(TrialRegistry registry, ActiveTraining training) {
+        registry.release(training.parameters().trial(), training.job().executionId());
+    }
+
+    /** A clock a test moves by hand. */
+    public static final class ManualClock extends Clock {
+
+        private volatile Instant now;
+
+        public ManualClock(Instant start) {
+            this.now = start;
+        }
+
+        public void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}
