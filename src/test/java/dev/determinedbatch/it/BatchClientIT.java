@@ -166,7 +166,7 @@ class BatchClientIT extends OnTestServer {
 
         // stop
         batch.stopJobExecution(id);
-        JobExecutionEntity stopped = awaitExitStatus(batch, id, "STOPPED");
+        JobExecutionEntity stopped = awaitExitStatus(batch, id, "STOPPED steps=");
         assertWhole(stopped, says("executions/" + id));
         assertThat(stopped.getBatchStatus()).isEqualTo(BatchStatus.STOPPED);
         assertRecent(stopped.getEndTime(), before, "endTime");
@@ -200,7 +200,7 @@ class BatchClientIT extends OnTestServer {
                 .containsEntry("epochs", "1").containsEntry("holdAtStep", "");
         assertThat(restarted.getCreateTime()).isEqualTo(date(restartedSays, "createTime"))
                 .isAfterOrEqualTo(stopped.getEndTime());
-        JobExecutionEntity completed = awaitExitStatus(batch, restartId, "COMPLETED");
+        JobExecutionEntity completed = awaitExitStatus(batch, restartId, "COMPLETED steps=");
         assertWhole(completed, says("executions/" + restartId));
         assertThat(completed.getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertSteps(batch.getStepExecutions(restartId), saysArray("executions/" + restartId + "/steps"));
@@ -225,7 +225,7 @@ class BatchClientIT extends OnTestServer {
         stopsItself.setProperty("epochs", "1");
         stopsItself.setProperty("stopAtStep", "2");
         long abandonId = batch.startJob(JOB, stopsItself).getExecutionId();
-        awaitExitStatus(batch, abandonId, "STOPPED");
+        awaitExitStatus(batch, abandonId, "STOPPED steps=");
         try (Response abandoned = batch.target(URI.create(batch.getRestUrl() + "/jobexecutions/" + abandonId + "/abandon"))
                 .request().post(null)) {
             assertThat(abandoned.getStatus()).isEqualTo(204);
@@ -390,6 +390,11 @@ class BatchClientIT extends OnTestServer {
         return batch.target(URI.create(batch.getRestUrl() + "/" + path)).request().get(type);
     }
 
+    /**
+     * Polls until the execution has ended with the exit status the training job gives it once it has
+     * let go of its trial ({@code STOPPED steps=5/45}); JBeret's own {@code STOPPED} comes first, and
+     * an execution compared with the server's job operator must no longer change.
+     */
     private static JobExecutionEntity awaitExitStatus(BatchClient batch, long id, String prefix) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
         while (true) {
