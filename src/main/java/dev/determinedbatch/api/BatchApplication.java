@@ -22,6 +22,6 @@ public class BatchApplication extends Application {
     public Set<Class<?>> getClasses() {
         return Set.of(JobResource.class, JobExecutionResource.class, JobInstanceResource.class,
                 TrainingResource.class, BatchErrors.class, RequestErrors.class, JobParametersFeature.class,
-                ApiJsonb.class, SchedulesNotOffered.class);
+                ApiJsonb.class, SchedulesNotOffered.class, SubmittedJobsRefused.class);
     }
 }

@@ -135,6 +135,19 @@ class JobParametersIT extends OnTestServer {
         assertThat(api.executionsOfTheInstanceOf(first)).isEqualTo(2);
     }
 
+    @Test
+    void jobDefinitionsSentOverHttpAreNotRunAndCreateNothing() throws Exception {
+        TrainingApi api = new TrainingApi(base);
+        int instances = api.jobInstances("train");
+        String job = "<job id=\"train\" xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"2.0\">"
+                + "<step id=\"s\"><batchlet ref=\"anything\"/></step></job>";
+        for (String path : List.of("api/jobs/submit", "api/jobexecutions/1/resubmit")) {
+            assertRefused(api.post(path, "application/xml", BodyPublishers.ofString(job)), path, 501,
+                    "job definitions sent over HTTP are not run by this server");
+        }
+        assertThat(api.jobInstances("train")).isEqualTo(instances);
+    }
+
     private static void assertRefused(TrainingApi.Answer answer, String what, int status, String message) {
         assertThat(answer.status()).as(what + ": " + answer.text()).isEqualTo(status);
         assertThat(answer.body()).as(what).containsEntry("status", (long) status).containsKey("error");
