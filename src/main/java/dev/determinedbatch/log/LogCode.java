@@ -10,9 +10,9 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Every message this project logs at INFO or above, numbered, so that an operator can search the
- * log, the README and an issue tracker for one code ({@code DETBATCH-0012}), as JBeret's
- * {@code JBERET000601}. Each constant holds its number, its level, its message (a
+ * Every message this project logs at INFO or above (but the seed example's own output), numbered,
+ * so that an operator can search the log, the README and an issue tracker for one code
+ * ({@code DETBATCH-0021}), as JBeret's {@code JBERET000601}. Each constant holds its number, its level, its message (a
  * {@link MessageFormat} pattern, logged after the code) and one line for operators: what it means
  * and what to do. The README's "Log messages" table is this enum (LogCodesDocumentedTests).
  *
