@@ -1,6 +1,7 @@
 package dev.determinedbatch.app;
 
 import dev.determinedbatch.batch.support.TrialRegistry;
+import dev.determinedbatch.log.LogCode;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
@@ -12,7 +13,6 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
@@ -36,8 +36,7 @@ public class TrainOnStartup {
         }
         JobOperator operator = BatchRuntime.getJobOperator();
         long executionId = operator.start(job.get(), new Properties());
-        LOG.log(Level.INFO, "run-once mode: started job {0}, execution {1}; the server exits when it ends",
-                new Object[] {job.get(), executionId});
+        LogCode.RUN_ONCE_STARTED.log(LOG, job.get(), executionId);
         Thread watcher = new Thread(() -> awaitAndExit(operator, registry, executionId), "determined-batch-run-once");
         watcher.setDaemon(true);
         watcher.start();
@@ -55,13 +54,13 @@ public class TrainOnStartup {
                 execution = operator.getJobExecution(executionId);
             }
             boolean completed = execution.getBatchStatus() == BatchStatus.COMPLETED;
-            LOG.log(completed ? Level.INFO : Level.SEVERE, "run-once mode: execution {0} ended {1} ({2}); exiting",
-                    new Object[] {executionId, execution.getBatchStatus(), execution.getExitStatus()});
+            (completed ? LogCode.RUN_ONCE_COMPLETED : LogCode.RUN_ONCE_NOT_COMPLETED).log(LOG, executionId,
+                    execution.getBatchStatus(), execution.getExitStatus());
             System.exit(completed ? 0 : 1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "run-once mode: cannot follow execution " + executionId + "; exiting", e);
+            LogCode.RUN_ONCE_NOT_FOLLOWED.logThrown(LOG, e, String.valueOf(executionId));
             System.exit(2);
         }
     }

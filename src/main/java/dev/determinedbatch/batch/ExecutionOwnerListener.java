@@ -1,5 +1,6 @@
 package dev.determinedbatch.batch;
 
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.recovery.CrashRecoveryService;
 import dev.determinedbatch.recovery.FailedExitStatus;
 import jakarta.batch.api.listener.JobListener;
@@ -8,7 +9,6 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.sql.SQLException;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -38,8 +38,8 @@ public class ExecutionOwnerListener implements JobListener {
             recovery.keeper().claim(job.getInstanceId(), job.getExecutionId());
         } catch (SQLException | RuntimeException e) {
             job.setExitStatus(FailedExitStatus.of(e));
-            LOG.log(Level.SEVERE, "job " + job.getJobName() + " execution " + job.getExecutionId()
-                    + " cannot start: " + e.getMessage());
+            LogCode.EXECUTION_NOT_CLAIMED.log(LOG, job.getJobName(), String.valueOf(job.getExecutionId()),
+                    e.getMessage());
             throw e;
         }
     }
@@ -53,8 +53,8 @@ public class ExecutionOwnerListener implements JobListener {
         try {
             recovery.keeper().release(job.getInstanceId(), job.getExecutionId());
         } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.WARNING, "job " + job.getJobName() + " execution " + job.getExecutionId()
-                    + ": cannot remove its owner row", e);
+            LogCode.EXECUTION_OWNER_NOT_REMOVED.logThrown(LOG, e, job.getJobName(),
+                    String.valueOf(job.getExecutionId()));
         }
     }
 }

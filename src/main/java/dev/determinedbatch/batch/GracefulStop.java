@@ -2,6 +2,7 @@ package dev.determinedbatch.batch;
 
 import dev.determinedbatch.batch.support.ActiveTraining;
 import dev.determinedbatch.batch.support.TrialRegistry;
+import dev.determinedbatch.log.LogCode;
 import jakarta.annotation.PreDestroy;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -81,9 +82,8 @@ public class GracefulStop {
         stopBegan = clock.instant();
         List<ActiveTraining> running = registry.trainings();
         if (!running.isEmpty()) {
-            LOG.log(Level.INFO, "the server stops; waiting up to {0} ({1}) for {2} to end at a chunk boundary",
-                    new Object[] {timeout == null ? "no bound" : timeout.toSeconds() + " s", STOP_TIMEOUT,
-                        describe(running)});
+            LogCode.STOP_WAITING.log(LOG, timeout == null ? "no bound" : timeout.toSeconds() + " s", STOP_TIMEOUT,
+                    describe(running));
         }
     }
 
@@ -113,15 +113,17 @@ public class GracefulStop {
                     LOG.log(Level.FINE, "cannot ask execution " + training.job().executionId() + " to stop", e);
                 }
             }
-            LOG.log(Level.INFO, "the application stops while {0} still runs; asked to stop, waiting until {1}",
-                    new Object[] {describe(running), deadline == Instant.MAX ? "it ends" : deadline});
+            LogCode.STOP_APPLICATION_WAITING.log(LOG, describe(running),
+                    deadline == Instant.MAX ? "it ends" : deadline);
             left = registry.awaitReleased(deadline, clock);
         }
         for (ActiveTraining training : left) {
-            LOG.log(Level.SEVERE, notEndedInTime(training));
+            LogCode.STOP_NOT_ENDED_IN_TIME.log(LOG, training.job().jobName(),
+                    String.valueOf(training.job().executionId()), training.parameters().trial().key(), STOP_TIMEOUT,
+                    timeout == null ? "no bound" : timeout.toSeconds() + " s");
         }
         if (left.isEmpty()) {
-            LOG.log(Level.INFO, "{0} ended before the application stopped", describe(running));
+            LogCode.STOP_ALL_ENDED.log(LOG, describe(running));
         }
         return left;
     }
@@ -133,17 +135,6 @@ public class GracefulStop {
         }
         Instant began = stopBegan != null ? stopBegan : clock.instant();
         return began.plus(timeout);
-    }
-
-    private String notEndedInTime(ActiveTraining training) {
-        long execution = training.job().executionId();
-        return "job " + training.job().jobName() + " execution " + execution + " (trial "
-                + training.parameters().trial().key() + ") did not end within " + STOP_TIMEOUT + " ("
-                + (timeout == null ? "no bound" : timeout.toSeconds() + " s") + ") of the stop, and the server stops"
-                + " under it: its trial may stay active or be marked ERROR at the master, and the job repository may"
-                + " keep the execution as running. The next server to start on this job repository marks it FAILED"
-                + " (crash recovery); then restart it (POST /api/jobexecutions/" + execution + "/restart), which"
-                + " resumes from its last checkpoint. If stops often take this long, raise " + STOP_TIMEOUT;
     }
 
     private static String describe(List<ActiveTraining> trainings) {

@@ -2,13 +2,13 @@ package dev.determinedbatch.batch;
 
 import dev.determinedbatch.client.LeftoverCourier;
 import dev.determinedbatch.client.SessionOptions;
+import dev.determinedbatch.log.LogCode;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -43,8 +43,7 @@ public class LeftoverCourierService {
             options = environment.sessionOptions();
         } catch (IllegalArgumentException e) {
             // every job names the same problem when it starts; the server itself must come up
-            LOG.log(Level.WARNING, "leftovers of closed trial sessions are not delivered in the background: {0}",
-                    e.getMessage());
+            LogCode.COURIER_NOT_STARTED.log(LOG, e.getMessage());
             return;
         }
         courier = LeftoverCourier.start(options.withTime(clock, null, options.sleeper()));

@@ -3,6 +3,7 @@ package dev.determinedbatch.batch;
 import dev.determinedbatch.batch.support.ActiveTraining;
 import dev.determinedbatch.batch.support.CheckpointReference;
 import dev.determinedbatch.batch.support.TrainingCheckpoints;
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import jakarta.batch.api.chunk.AbstractItemWriter;
 import jakarta.batch.runtime.context.JobContext;
@@ -10,7 +11,6 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.util.List;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -38,8 +38,7 @@ public class TrainingCheckpointWriter extends AbstractItemWriter {
         ActiveTraining training = ActiveTraining.of(job);
         StoredCheckpoint stored = TrainingCheckpoints.store(training);
         training.checkpointed(new CheckpointReference(stored.uuid(), stored.stepsCompleted()));
-        LOG.log(Level.INFO, "execution {0}: checkpoint {1} at step {2} of {3}", new Object[] {
-            job.getExecutionId(), stored.uuid(), String.valueOf(stored.stepsCompleted()),
-            String.valueOf(training.run().totalSteps())});
+        LogCode.CHECKPOINT_WRITTEN.log(LOG, job.getExecutionId(), stored.uuid(),
+                String.valueOf(stored.stepsCompleted()), String.valueOf(training.run().totalSteps()));
     }
 }

@@ -6,6 +6,7 @@ import dev.determinedbatch.batch.support.DatasetRoots;
 import dev.determinedbatch.batch.support.JobRecord;
 import dev.determinedbatch.batch.support.TrainingJobParameters;
 import dev.determinedbatch.client.SessionOptions;
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.StorageLocationRefusedException;
 import dev.determinedbatch.storage.StorageRoots;
@@ -27,7 +28,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
@@ -213,9 +213,7 @@ public class TrainingEnvironment {
     void warnOfTestPause(@Observes @Initialized(ApplicationScoped.class) Object started) throws IOException {
         Optional<CheckpointWritePause> pause = checkpointWritePause();
         if (pause.isPresent()) {
-            LOG.log(Level.WARNING, "{0} is set: checkpoint writes pause when a file in {1} asks them to. This is for"
-                    + " tests only; never set it in production", new Object[] {CheckpointWritePause.CONFIG_KEY,
-                        pause.get().directory()});
+            LogCode.TEST_PAUSE_CONFIGURED.log(LOG, CheckpointWritePause.CONFIG_KEY, pause.get().directory());
         }
     }
 

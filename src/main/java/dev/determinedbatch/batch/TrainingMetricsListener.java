@@ -2,6 +2,7 @@ package dev.determinedbatch.batch;
 
 import dev.determinedbatch.batch.support.ActiveTraining;
 import dev.determinedbatch.client.Metrics;
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.training.Evaluation;
 import dev.determinedbatch.training.StepResult;
 import dev.determinedbatch.training.TrainingRun;
@@ -12,7 +13,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -55,10 +55,9 @@ public class TrainingMetricsListener implements ItemProcessListener {
             values.put("accuracy", (double) validation.accuracy());
             metrics.reportValidationMetrics(step.step(), values);
             training.validated(values);
-            LOG.log(Level.INFO, "execution {0}: epoch {1} done, step {2} of {3}; training loss {4}; validation loss {5},"
-                    + " accuracy {6}", new Object[] {job.getExecutionId(), step.epoch() + 1, String.valueOf(step.step()),
-                        String.valueOf(run.totalSteps()), training.lastTrainingMetrics().get("loss"), validation.loss(),
-                        validation.accuracy()});
+            LogCode.EPOCH_DONE.log(LOG, job.getExecutionId(), step.epoch() + 1, String.valueOf(step.step()),
+                    String.valueOf(run.totalSteps()), training.lastTrainingMetrics().get("loss"), validation.loss(),
+                    validation.accuracy());
         }
     }
 

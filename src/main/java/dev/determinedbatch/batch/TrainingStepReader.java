@@ -7,6 +7,7 @@ import dev.determinedbatch.batch.support.TrainingData;
 import dev.determinedbatch.batch.support.TrainingCheckpoints;
 import dev.determinedbatch.batch.support.TrialIdentity;
 import dev.determinedbatch.client.Checkpoints;
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.training.StepResult;
 import dev.determinedbatch.training.TrainingRun;
 import jakarta.batch.api.chunk.ItemReader;
@@ -16,7 +17,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
 import java.util.List;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -48,23 +48,21 @@ public class TrainingStepReader implements ItemReader {
         if (references.isEmpty()) {
             training.begin(TrainingRun.start(training.parameters().training(), training.data()),
                     new MetricAggregator(reportEvery, List.of()), null);
-            LOG.log(Level.INFO, "execution {0}: trial {1} starts from step 0 (no checkpoint to resume from)",
-                    new Object[] {job.getExecutionId(), trial.key()});
+            LogCode.TRAINING_FROM_STEP_0.log(LOG, job.getExecutionId(), trial.key());
             reportData(training);
             return;
         }
         Checkpoints checkpoints = training.session().checkpoints();
-        ResumeFallback fallback = new ResumeFallback("trial " + trial.key(), warning -> LOG.log(Level.WARNING,
-                "execution {0}: {1}", new Object[] {job.getExecutionId(), warning}));
+        ResumeFallback fallback = new ResumeFallback("trial " + trial.key(),
+                warning -> LogCode.RESUME_CHECKPOINT_SKIPPED.log(LOG, job.getExecutionId(), warning));
         ResumeFallback.Resumed<Opened> resumed = fallback.firstGood(references,
                 () -> TrainingCheckpoints.ofTrial(checkpoints, trial), point -> open(training, point));
         ResumePoint point = resumed.point();
         TrainingRun run = resumed.restored().run();
         training.begin(run, new MetricAggregator(reportEvery, resumed.restored().pendingMetrics()), point.checkpoint());
-        LOG.log(point.unreported() ? Level.WARNING : Level.INFO,
-                "execution {0}: trial {1} resumes at step {2} from checkpoint {3} of {4}: {5}",
-                new Object[] {job.getExecutionId(), trial.key(), run.stepsCompleted(),
-                    point.checkpoint().uuid(), point.source(), point.reason()});
+        (point.unreported() ? LogCode.TRAINING_RESUMES_FROM_UNREPORTED : LogCode.TRAINING_RESUMES).log(LOG,
+                job.getExecutionId(), trial.key(), run.stepsCompleted(), point.checkpoint().uuid(), point.source(),
+                point.reason());
         reportData(training);
     }
 

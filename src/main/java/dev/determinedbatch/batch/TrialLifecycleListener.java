@@ -9,6 +9,7 @@ import dev.determinedbatch.client.SessionOptions;
 import dev.determinedbatch.client.TrialSession;
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.recovery.FailedExitStatus;
 import jakarta.batch.api.listener.JobListener;
 import jakarta.batch.runtime.BatchStatus;
@@ -18,7 +19,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.IOException;
 import java.util.List;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -50,8 +50,7 @@ public class TrialLifecycleListener implements JobListener {
         } catch (IOException | RuntimeException e) {
             // the reason shows in the execution's exit status (REST API, jboss-cli), not only in the log
             job.setExitStatus(FailedExitStatus.of(e));
-            LOG.log(Level.SEVERE, "job " + job.getJobName() + " execution " + job.getExecutionId()
-                    + " cannot start: " + e.getMessage());
+            LogCode.JOB_NOT_STARTED.log(LOG, job.getJobName(), String.valueOf(job.getExecutionId()), e.getMessage());
             throw e;
         }
     }
@@ -77,9 +76,8 @@ public class TrialLifecycleListener implements JobListener {
             ActiveTraining training = new ActiveTraining(parameters, record, session, data);
             job.setTransientUserData(training);
             registry.attach(record.executionId(), training);
-            LOG.log(Level.INFO, "job {0} execution {1} trains trial {2} (Determined trial {3}, run {4})",
-                    new Object[] {record.jobName(), record.executionId(), parameters.trial().key(),
-                        session.info().trialId(), session.info().trialRunId()});
+            LogCode.JOB_TRAINS_TRIAL.log(LOG, record.jobName(), record.executionId(), parameters.trial().key(),
+                    session.info().trialId(), session.info().trialRunId());
         } catch (RuntimeException e) {
             registry.release(parameters.trial(), record.executionId());
             throw e;

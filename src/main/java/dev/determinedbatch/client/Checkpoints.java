@@ -6,6 +6,7 @@ import dev.determinedbatch.client.core.TrialBackend;
 import dev.determinedbatch.client.core.TrialInfo;
 import dev.determinedbatch.client.delivery.ReportQueue;
 import dev.determinedbatch.client.delivery.ReportSender;
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.storage.CheckpointReader;
 import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.CheckpointUuid;
@@ -76,8 +77,7 @@ public final class Checkpoints {
             throw new DeterminedException(report.describe() + " is stored but reporting it failed: " + e.getMessage(), e);
         }
         if (outcome == ReportQueue.Outcome.KEPT) {
-            LOG.log(Level.WARNING, "{0} is stored; the master is unreachable, so its report waits in {1} and goes out"
-                    + " once the master answers", new Object[] {report.describe(), queue.spillFile()});
+            LogCode.CHECKPOINT_REPORT_WAITS.log(LOG, report.describe(), queue.spillFile());
         } else {
             LOG.log(Level.FINE, "checkpoint {0} stored and reported", stored.uuid());
         }

@@ -1,9 +1,9 @@
 package dev.determinedbatch.client;
 
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.time.Scheduler;
 import dev.determinedbatch.client.core.TrialBackend;
 import java.time.Duration;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -37,8 +37,7 @@ final class Heartbeat implements AutoCloseable {
             backend.heartbeat();
             delay = INTERVAL;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "heartbeat failed, next try in {0} s: {1}",
-                    new Object[] {RETRY.toSeconds(), e.getMessage()});
+            LogCode.HEARTBEAT_FAILED.log(LOG, RETRY.toSeconds(), e.getMessage());
             delay = RETRY;
         }
         synchronized (this) {

@@ -8,6 +8,7 @@ import dev.determinedbatch.client.delivery.ReportTally;
 import dev.determinedbatch.client.delivery.SpillClaim;
 import dev.determinedbatch.client.master.MasterBackend;
 import dev.determinedbatch.client.master.MasterConnection;
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.time.Backoff;
 import dev.determinedbatch.time.ExecutorScheduler;
 import dev.determinedbatch.time.Scheduler;
@@ -100,8 +101,7 @@ public final class LeftoverCourier implements AutoCloseable {
         if (courier.backend == null) {
             LOG.log(Level.FINE, "no Determined master configured: no leftovers to deliver");
         } else {
-            LOG.log(Level.INFO, "delivering what sessions closed during master outages left in {0} every {1} s",
-                    new Object[] {courier.directory, courier.period.toSeconds()});
+            LogCode.COURIER_STARTED.log(LOG, courier.directory, courier.period.toSeconds());
             courier.schedule(Duration.ZERO);
         }
         return courier;
@@ -112,8 +112,7 @@ public final class LeftoverCourier implements AutoCloseable {
         try {
             wait = deliverAll();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "delivering leftovers in " + directory + " failed; next look in "
-                    + wait.toSeconds() + " s", e);
+            LogCode.COURIER_ROUND_FAILED.logThrown(LOG, e, directory, String.valueOf(wait.toSeconds()));
         } finally {
             schedule(wait);
         }
@@ -144,8 +143,7 @@ public final class LeftoverCourier implements AutoCloseable {
                     trialKeyPrefix = backend.trialKeyPrefix();
                 } catch (DeterminedException e) {
                     if (!e.retryable()) {
-                        warn("master", "leftovers in {0} wait: the master refuses the leftover courier: {1}; next try"
-                                + " in {2} s", directory, e.getMessage(), period.toSeconds());
+                        warn("master", LogCode.COURIER_REFUSED, directory, e.getMessage(), period.toSeconds());
                         return period;
                     }
                     return unreachable("master", "the leftovers of closed sessions in " + directory + " ("
@@ -184,8 +182,7 @@ public final class LeftoverCourier implements AutoCloseable {
         try {
             claim = SpillClaim.tryClaim(spillFile);
         } catch (IOException e) {
-            warn(spillFile.toString(), "cannot lock {0} to deliver the leftovers of trial {1}: {2}", spillFile, trial,
-                    e.getMessage());
+            warn(spillFile.toString(), LogCode.COURIER_CANNOT_LOCK, spillFile, trial, e.getMessage());
             return null;
         }
         if (claim.isEmpty()) {
@@ -205,15 +202,13 @@ public final class LeftoverCourier implements AutoCloseable {
             }
             warned.remove(spillFile.toString());
             if (!delivery.delivered().isEmpty() || delivery.left() > 0) {
-                LOG.log(Level.INFO, "trial {0}: delivered {1}, left in {2} by a session closed during a master outage{3}",
-                        new Object[] {trial, delivery.delivered(), spillFile, delivery.left() == 0 ? ""
-                            : "; the other " + delivery.left() + " are left to a new session of the trial, which"
-                                + " waits for them"});
+                LogCode.COURIER_DELIVERED.log(LOG, trial, delivery.delivered(), spillFile, delivery.left() == 0 ? ""
+                        : "; the other " + delivery.left() + " are left to a new session of the trial, which waits for"
+                            + " them");
             }
             return null;
         } catch (IOException | UncheckedIOException e) {
-            warn(spillFile.toString(), "cannot deliver the leftovers of trial {0} in {1}: {2}", trial, spillFile,
-                    e.getMessage());
+            warn(spillFile.toString(), LogCode.COURIER_CANNOT_DELIVER, trial, spillFile, e.getMessage());
             return null;
         }
     }
@@ -221,20 +216,23 @@ public final class LeftoverCourier implements AutoCloseable {
     /** Backs off: the master does not answer. */
     private Duration unreachable(String subject, String what, DeterminedException e) {
         Duration wait = backoff.delay(retries++);
-        warn(subject, "{0}: the master is unreachable ({1}); next try in {2} s", what, e.getMessage(),
-                Backoff.seconds(wait));
+        warn(subject, LogCode.COURIER_MASTER_UNREACHABLE, what, e.getMessage(), Backoff.seconds(wait));
         return wait;
     }
 
     /** A WARNING the first time, and again every {@link #WARN_AGAIN} while it lasts; FINE between. */
-    private void warn(String subject, String message, Object... parameters) {
+    private void warn(String subject, LogCode message, Object... parameters) {
         Instant now = clock.instant();
         Instant last = warned.get(subject);
         boolean again = last == null || !now.isBefore(last.plus(WARN_AGAIN));
         if (again) {
             warned.put(subject, now);
         }
-        LOG.log(again ? Level.WARNING : Level.FINE, message, parameters);
+        if (again) {
+            message.log(LOG, parameters);
+        } else {
+            message.fine(LOG, parameters);
+        }
     }
 
     /** The spill files of sessions of a master, and their lock files, by name. */

@@ -1,6 +1,7 @@
 package dev.determinedbatch.client;
 
 import dev.determinedbatch.client.core.LogLine;
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.time.Scheduler;
 import dev.determinedbatch.client.core.TrialBackend;
 import java.time.Clock;
@@ -14,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -102,7 +102,7 @@ final class LogShipper implements AutoCloseable {
                 dropped = 0;
             }
             if (lost > 0) {
-                LOG.log(Level.WARNING, "{0} trial log lines were dropped: the master took none for too long", lost);
+                LogCode.TRIAL_LOG_LINES_DROPPED.log(LOG, lost);
             }
             if (batch.isEmpty()) {
                 return;
@@ -115,8 +115,7 @@ final class LogShipper implements AutoCloseable {
                         buffer.addFirst(batch.get(i));
                     }
                 }
-                LOG.log(Level.WARNING, "shipping {0} trial log lines failed, kept for the next try: {1}",
-                        new Object[] {batch.size(), e.getMessage()});
+                LogCode.TRIAL_LOG_SHIPPING_FAILED.log(LOG, batch.size(), e.getMessage());
                 return;
             }
         }
@@ -135,9 +134,9 @@ final class LogShipper implements AutoCloseable {
         try {
             last.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            LOG.log(Level.WARNING, "trial log lines not shipped within {0}", timeout);
+            LogCode.TRIAL_LOG_NOT_SHIPPED_IN_TIME.log(LOG, timeout);
         } catch (java.util.concurrent.ExecutionException e) {
-            LOG.log(Level.WARNING, "shipping the last trial log lines failed", e.getCause());
+            LogCode.TRIAL_LOG_LAST_SHIPPING_FAILED.logThrown(LOG, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -15,6 +15,7 @@ import dev.determinedbatch.client.delivery.SpillClaim;
 import dev.determinedbatch.client.local.LocalBackend;
 import dev.determinedbatch.client.master.MasterBackend;
 import dev.determinedbatch.client.master.MasterConnection;
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.time.ExecutorScheduler;
 import dev.determinedbatch.time.Scheduler;
 import java.io.IOException;
@@ -23,7 +24,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -70,10 +70,10 @@ public final class TrialSession implements AutoCloseable {
         try {
             int removed = spec.checkpointStorage().cleanUp();
             if (removed > 0) {
-                LOG.log(Level.INFO, "removed {0} leftovers of interrupted checkpoint writes and deletes", removed);
+                LogCode.INTERRUPTED_WRITES_REMOVED.log(LOG, removed);
             }
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "could not clean up leftovers of interrupted checkpoint writes: {0}", e.getMessage());
+            LogCode.INTERRUPTED_WRITES_NOT_CLEANED.log(LOG, e.getMessage());
         }
         ReportSpill[] trialSpill = new ReportSpill[1];
         SpillClaim[] trialClaim = new SpillClaim[1];
@@ -216,23 +216,19 @@ public final class TrialSession implements AutoCloseable {
         } catch (RuntimeException e) {
             if (e instanceof DeterminedException d && d.retryable()) {
                 boolean stateKept = keepFinalState(end);
-                LOG.log(Level.WARNING, "trial {0} was not marked {1}: the master is unreachable ({2}){3}",
-                        new Object[] {info.trialId(), end.wireName(), e.getMessage(), stateKept
-                            ? "; the state waits in " + spill.file() + ", after the reports left there, for a leftover"
-                                + " courier (the server runs one) to send once the master answers; without one the"
-                                + " trial shows RUNNING until its next session starts" : ""});
+                LogCode.TRIAL_NOT_MARKED.log(LOG, info.trialId(), end.wireName(), e.getMessage(), stateKept
+                        ? "; the state waits in " + spill.file() + ", after the reports left there, for a leftover"
+                            + " courier (the server runs one) to send once the master answers; without one the"
+                            + " trial shows RUNNING until its next session starts" : "");
             } else if (flushFailure == null) {
                 flushFailure = new DeterminedException("marking the trial " + end.wireName() + " failed: "
                         + e.getMessage(), e);
             }
         } finally {
             if (left > 0) {
-                LOG.log(Level.WARNING, "trial {0} run {1} closed ({2}) with reports not delivered within det.close.timeout"
-                        + " ({3} s): {4}; they are kept in {5} and go out once the master answers: a leftover courier"
-                        + " (the server runs one) delivers them, or else the next session of this trial, before it"
-                        + " starts its run", new Object[] {info.trialId(), info.trialRunId(),
-                            marked ? "marked " + end.wireName() : "not marked " + end.wireName(),
-                            String.valueOf(closeTimeout.toMillis() / 1000.0), leftTally(), spill.file()});
+                LogCode.TRIAL_CLOSED_WITH_UNDELIVERED_REPORTS.log(LOG, info.trialId(), info.trialRunId(),
+                        marked ? "marked " + end.wireName() : "not marked " + end.wireName(),
+                        String.valueOf(closeTimeout.toMillis() / 1000.0), leftTally(), spill.file());
             }
             if (logHandler != null) {
                 Logger.getLogger("").removeHandler(logHandler);
@@ -256,8 +252,8 @@ public final class TrialSession implements AutoCloseable {
         try {
             return sender.close(closeTimeout);
         } catch (UncheckedIOException e) {
-            LOG.log(Level.SEVERE, "trial " + info.trialId() + ": undelivered reports could not be kept in " + spill.file()
-                    + " and are lost: " + e.getCause().getMessage(), e);
+            LogCode.UNDELIVERED_REPORTS_LOST.logThrown(LOG, e, String.valueOf(info.trialId()), spill.file(),
+                    e.getCause().getMessage());
             return 0;
         }
     }
@@ -271,8 +267,7 @@ public final class TrialSession implements AutoCloseable {
             queue.keepAfterClose(new Report.FinalState(info.trialId(), info.trialRunId(), end));
             return true;
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "trial {0}: the final state {1} could not be kept in {2}: {3}",
-                    new Object[] {info.trialId(), end.wireName(), spill.file(), e.getMessage()});
+            LogCode.FINAL_STATE_NOT_KEPT.log(LOG, info.trialId(), end.wireName(), spill.file(), e.getMessage());
             return false;
         }
     }

@@ -1,10 +1,10 @@
 package dev.determinedbatch.recovery;
 
+import dev.determinedbatch.log.LogCode;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -36,11 +36,9 @@ public final class CrashRecovery {
             if (repository.markFailed(recovery, now)) {
                 recovered.add(recovery);
                 RunningExecution execution = recovery.execution();
-                LOG.log(Level.WARNING, "recovered job execution {0} (job {1}, instance {2}), left {3}: {4}; marked"
-                        + " FAILED with exit status \"{5}\", so that a restart resumes it from its last checkpoint",
-                        new Object[] {String.valueOf(execution.executionId()), execution.jobName(),
-                            String.valueOf(execution.instanceId()), execution.batchStatus(), recovery.cause(),
-                            recovery.exitStatus()});
+                LogCode.EXECUTION_RECOVERED.log(LOG, String.valueOf(execution.executionId()), execution.jobName(),
+                        String.valueOf(execution.instanceId()), execution.batchStatus(), recovery.cause(),
+                        recovery.exitStatus());
             }
         }
         leases.removeExpired(now.minus(policy.timeout()));

@@ -1,5 +1,6 @@
 package dev.determinedbatch.recovery;
 
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.time.Scheduler;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -55,8 +56,7 @@ public final class LeaseKeeper implements AutoCloseable {
     public void start() throws SQLException {
         RecoveryTables.create(dataSource);
         leases.register(lease);
-        LOG.log(Level.INFO, "server {0} holds a lease in the job repository, renewed every {1} s, lost after {2} s",
-                new Object[] {lease.describe(), period.toSeconds(), policy.timeout().toSeconds()});
+        LogCode.LEASE_HELD.log(LOG, lease.describe(), period.toSeconds(), policy.timeout().toSeconds());
         recover();
         scheduleNext();
     }
@@ -70,7 +70,7 @@ public final class LeaseKeeper implements AutoCloseable {
             renew();
             recover();
         } catch (Error e) {
-            LOG.log(Level.SEVERE, "the lease of server " + lease.describe() + " cannot be renewed", e);
+            LogCode.LEASE_RENEWAL_ERROR.logThrown(LOG, e, lease.describe());
             throw e;
         } finally {
             scheduleNext();
@@ -81,9 +81,7 @@ public final class LeaseKeeper implements AutoCloseable {
         try {
             Instant now = clock.instant();
             if (!leases.renew(lease.serverId(), now)) {
-                LOG.log(Level.SEVERE, "the lease of server {0} was gone (it was not renewed in time: a long pause,"
-                        + " or the database was out of reach); other servers may have recovered its executions;"
-                        + " registering it again", lease.describe());
+                LogCode.LEASE_WAS_GONE.log(LOG, lease.describe());
                 registerAgain(now);
             }
         } catch (SQLException | RuntimeException e) {
@@ -91,8 +89,7 @@ public final class LeaseKeeper implements AutoCloseable {
                 interruptedByClose("renewal", e);
                 return;
             }
-            LOG.log(Level.WARNING, "cannot renew the lease of server " + lease.describe() + "; trying again in "
-                    + period.toSeconds() + " s", e);
+            LogCode.LEASE_NOT_RENEWED.logThrown(LOG, e, lease.describe(), String.valueOf(period.toSeconds()));
         }
     }
 
@@ -111,8 +108,7 @@ public final class LeaseKeeper implements AutoCloseable {
                 interruptedByClose("recovery", e);
                 return;
             }
-            LOG.log(Level.SEVERE, "cannot recover executions of lost servers; trying again in "
-                    + period.toSeconds() + " s", e);
+            LogCode.RECOVERY_FAILED.logThrown(LOG, e, String.valueOf(period.toSeconds()));
         }
     }
 
@@ -157,8 +153,7 @@ public final class LeaseKeeper implements AutoCloseable {
         try {
             leases.remove(lease.serverId());
         } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot give up the lease of server " + lease.describe()
-                    + "; it expires by itself", e);
+            LogCode.LEASE_NOT_GIVEN_UP.logThrown(LOG, e, lease.describe());
         }
     }
 }

@@ -61,7 +61,7 @@ class GracefulStopTests {
         assertThat(left).isEmpty();
         assertThat(stopRequests).containsExactly(5L, 6L);
         assertThat(log.lines).noneMatch(l -> l.startsWith("SEVERE"))
-                .anyMatch(l -> l.equals("INFO job train execution 5, job train execution 6 ended before the application"
+                .anyMatch(l -> l.equals("INFO DETBATCH-0423 job train execution 5, job train execution 6 ended before the application"
                         + " stopped"));
     }
 
@@ -88,7 +88,7 @@ class GracefulStopTests {
     void afterSigtermTheWaitEndsTheTimeoutAfterTheSignalNotAfterTheApplicationStop() throws InterruptedException {
         Trainings.attach(registry, 5);
         stop.stopBegins();
-        assertThat(log.lines).containsExactly("INFO the server stops; waiting up to 30 s (determined.batch.stop.timeout)"
+        assertThat(log.lines).containsExactly("INFO DETBATCH-0420 the server stops; waiting up to 30 s (determined.batch.stop.timeout)"
                 + " for job train execution 5 to end at a chunk boundary");
         assertThat(stop.deadline()).isEqualTo(T0.plus(TIMEOUT));
 

@@ -97,7 +97,7 @@ class LeftoverCourierTests {
                 time.advance(Duration.ofMillis(1));
                 infos = log.all();
             }
-            assertThat(infos).singleElement().asString().startsWith("INFO trial " + trialId + ": delivered 6 metric"
+            assertThat(infos).singleElement().asString().startsWith("INFO DETBATCH-0132 trial " + trialId + ": delivered 6 metric"
                     + " reports (training of run 1: 5 at steps 6-10; validation of run 1: 1 at steps 10-10), 1 checkpoint"
                     + " report (" + stored.uuid() + " (steps_completed 10)), final state " + ending.wireName()
                     + " of run 1, left in " + spill);
@@ -199,10 +199,10 @@ class LeftoverCourierTests {
                 report(second, 13, 14);
             }
             // the courier let go after its report in flight, and the session delivered the rest
-            assertThat(log.all()).anySatisfy(line -> assertThat(line).startsWith("INFO trial " + trialId + ": delivered"
+            assertThat(log.all()).anySatisfy(line -> assertThat(line).startsWith("INFO DETBATCH-0132 trial " + trialId + ": delivered"
                     + " 1 metric report (training of run 1: 1 at steps 3-3), left in " + spill).endsWith(
                     "the other 10 are left to a new session of the trial, which waits for them"))
-                    .anySatisfy(line -> assertThat(line).isEqualTo("INFO delivered what an earlier session of this trial"
+                    .anySatisfy(line -> assertThat(line).isEqualTo("INFO DETBATCH-0120 delivered what an earlier session of this trial"
                             + " left in " + spill + ": 9 metric reports (training of run 1: 9 at steps 4-12)"));
         }
         // every report posted once, in order: the courier's first, the session's the rest, before its run

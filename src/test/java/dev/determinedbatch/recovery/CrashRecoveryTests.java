@@ -81,7 +81,7 @@ class CrashRecoveryTests {
         assertThat(log).singleElement().satisfies(record -> {
             assertThat(record.getLevel()).isEqualTo(Level.WARNING);
             assertThat(new java.util.logging.SimpleFormatter().formatMessage(record))
-                    .startsWith("recovered job execution " + crashed + " (job train, instance ")
+                    .startsWith("DETBATCH-0400 recovered job execution " + crashed + " (job train, instance ")
                     .contains("left STARTED", "server dead (node-1, pid 1234)",
                             "\"FAILED: recovered after crash of server dead (node-1, pid 1234)\"");
         });

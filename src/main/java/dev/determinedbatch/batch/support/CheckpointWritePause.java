@@ -1,5 +1,6 @@
 package dev.determinedbatch.batch.support;
 
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.storage.StoreObserver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -79,12 +79,10 @@ public final class CheckpointWritePause implements StoreObserver {
         Path written = directory.resolve(MARKER + ".tmp");
         Files.writeString(written, uuid + " " + phase.name() + "\n", StandardCharsets.UTF_8);
         Files.move(written, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        LOG.log(Level.WARNING, "test pause: the store of checkpoint {0} waits at {1} (at most {2} s) until {3} is"
-                + " removed", new Object[] {uuid, phase, limit.toSeconds(), marker});
+        LogCode.TEST_PAUSE_WAITING.log(LOG, uuid, phase, limit.toSeconds(), marker);
         if (!awaitRemoval(marker)) {
             // the marker stays: the test sees that this pause ended by its limit
-            LOG.log(Level.WARNING, "test pause: nobody released checkpoint {0} at {1} within {2} s; the store goes on",
-                    new Object[] {uuid, phase, limit.toSeconds()});
+            LogCode.TEST_PAUSE_NOT_RELEASED.log(LOG, uuid, phase, limit.toSeconds());
         }
     }
 

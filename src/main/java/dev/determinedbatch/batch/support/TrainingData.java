@@ -1,5 +1,6 @@
 package dev.determinedbatch.batch.support;
 
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.training.DigitsDataset;
 import dev.determinedbatch.training.MalformedDatasetException;
 import dev.determinedbatch.training.SkippedRow;
@@ -10,7 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -64,16 +64,14 @@ public record TrainingData(DigitsDataset.Split split, int rows, int skippedRows)
 
     private static void logSkipped(String name, DigitsDataset.Loaded loaded) {
         for (SkippedRow row : loaded.firstSkipped()) {
-            LOG.log(Level.WARNING, "dataset {0}: skipping malformed {1}", new Object[] {name, row});
+            LogCode.DATASET_ROW_SKIPPED.log(LOG, name, row);
         }
         int unnamed = loaded.skippedRows() - loaded.firstSkipped().size();
         if (unnamed > 0) {
-            LOG.log(Level.WARNING, "dataset {0}: skipping {1} more malformed rows, not logged one by one",
-                    new Object[] {name, unnamed});
+            LogCode.DATASET_ROWS_SKIPPED_UNLOGGED.log(LOG, name, unnamed);
         }
         if (loaded.skippedRows() > 0) {
-            LOG.log(Level.WARNING, "dataset {0}: {1} malformed rows skipped, {2} rows used",
-                    new Object[] {name, loaded.skippedRows(), loaded.dataset().size()});
+            LogCode.DATASET_ROWS_SKIPPED.log(LOG, name, loaded.skippedRows(), loaded.dataset().size());
         }
     }
 

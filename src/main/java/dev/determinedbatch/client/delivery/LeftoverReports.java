@@ -4,6 +4,7 @@ import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.Report;
 import dev.determinedbatch.client.core.RunSupersededException;
 import dev.determinedbatch.client.core.TrialBackend;
+import dev.determinedbatch.log.LogCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -77,8 +78,7 @@ public final class LeftoverReports {
             throw delivery.unreachable();
         }
         if (!delivery.delivered().isEmpty()) {
-            LOG.log(Level.INFO, "delivered what an earlier session of this trial left in {0}: {1}",
-                    new Object[] {spill.file(), delivery.delivered()});
+            LogCode.LEFTOVERS_DELIVERED_BY_SESSION.log(LOG, spill.file(), delivery.delivered());
         }
     }
 
@@ -113,7 +113,7 @@ public final class LeftoverReports {
             try {
                 report = ReportLines.read(lines.get(i)).report();
             } catch (IllegalArgumentException e) {
-                LOG.log(Level.WARNING, "unreadable line in spill file {0}: {1}", new Object[] {spill.file(), e.getMessage()});
+                LogCode.LEFTOVER_LINE_UNREADABLE.log(LOG, spill.file(), e.getMessage());
                 refused.addUnreadable();
                 undeliverable.add(lines.get(i));
                 continue;
@@ -146,21 +146,17 @@ public final class LeftoverReports {
                             + " reports an earlier session of this trial left in " + spill.file()
                             + " cannot be delivered now; they stay there: " + e.getMessage(), e));
                 }
-                LOG.log(Level.WARNING, "{0}, left by an earlier session, was refused: {1}",
-                        new Object[] {report.describe(), e.getMessage()});
+                LogCode.LEFTOVER_REFUSED.log(LOG, report.describe(), e.getMessage());
                 refused.add(report);
                 undeliverable.add(lines.get(i));
             }
         }
         keep(spill, List.of(), undeliverable);
         if (!superseded.isEmpty()) {
-            LOG.log(Level.WARNING, "cannot deliver {0}, left by an earlier session in {1}: the master takes metrics only"
-                    + " from the trial''s current run, and a newer run has started since; they are kept in {2}",
-                    new Object[] {superseded, spill.file(), spill.undeliverableFile()});
+            LogCode.LEFTOVERS_SUPERSEDED.log(LOG, superseded, spill.file(), spill.undeliverableFile());
         }
         if (!refused.isEmpty()) {
-            LOG.log(Level.WARNING, "the master refused {0}, left by an earlier session in {1}; they are kept in {2}",
-                    new Object[] {refused, spill.file(), spill.undeliverableFile()});
+            LogCode.LEFTOVERS_REFUSED_KEPT.log(LOG, refused, spill.file(), spill.undeliverableFile());
         }
         return new Delivery(delivered, 0, null);
     }

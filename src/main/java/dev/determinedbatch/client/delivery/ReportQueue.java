@@ -2,6 +2,7 @@ package dev.determinedbatch.client.delivery;
 
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.Report;
+import dev.determinedbatch.log.LogCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -152,8 +152,7 @@ public final class ReportQueue {
                     read = ReportLines.read(line.text());
                 } catch (IllegalArgumentException e) {
                     // only a changed file can hold one: count it as lost, loudly, and go on
-                    LOG.log(Level.SEVERE, "skipped an unreadable line of the spill file {0}: {1}",
-                            new Object[] {spill.file(), e.getMessage()});
+                    LogCode.SPILL_LINE_SKIPPED.log(LOG, spill.file(), e.getMessage());
                     delivered(line);
                     finished++;
                     if (failure == null) {
@@ -211,8 +210,7 @@ public final class ReportQueue {
         try {
             spill.delivered(line);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "could not remove the drained spill file {0}: {1}",
-                    new Object[] {spill.file(), e.getMessage()});
+            LogCode.SPILL_FILE_NOT_REMOVED.log(LOG, spill.file(), e.getMessage());
         }
     }
 
@@ -229,7 +227,7 @@ public final class ReportQueue {
             spill(null);
             waiters.values().forEach(w -> w.complete(Outcome.KEPT));
         } catch (DeterminedException e) {
-            LOG.log(Level.SEVERE, "the master is unreachable and the reports cannot be kept on disk: {0}", e.getMessage());
+            LogCode.REPORTS_NOT_KEPT.log(LOG, e.getMessage());
             waiters.values().forEach(w -> w.completeExceptionally(e));
         }
         waiters.clear();

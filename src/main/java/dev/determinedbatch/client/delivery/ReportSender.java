@@ -3,6 +3,7 @@ package dev.determinedbatch.client.delivery;
 import dev.determinedbatch.client.core.DeterminedException;
 import dev.determinedbatch.client.core.Report;
 import dev.determinedbatch.client.core.TrialBackend;
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.time.Backoff;
 import dev.determinedbatch.time.Scheduler;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -121,7 +121,7 @@ public final class ReportSender {
             } catch (UncheckedIOException e) {
                 // the spill cannot be read now (a disk error): the reports stay in it, try again later
                 Duration wait = backoff.delay(retries++);
-                LOG.log(Level.SEVERE, "{0}; next try in {1} s", new Object[] {e.getMessage(), Backoff.seconds(wait)});
+                LogCode.SPILL_NOT_READABLE.log(LOG, e.getMessage(), Backoff.seconds(wait));
                 scheduleRetry(wait);
                 if (!awaitRetry()) {
                     return;
@@ -137,7 +137,7 @@ public final class ReportSender {
                 retries = 0;
             } catch (RuntimeException e) {
                 if (!(e instanceof DeterminedException d && d.retryable())) {
-                    LOG.log(Level.WARNING, "{0} was refused: {1}", new Object[] {entry.report().describe(), e.getMessage()});
+                    LogCode.REPORT_REFUSED.log(LOG, entry.report().describe(), e.getMessage());
                     queue.done(entry, e);
                     continue;
                 }
@@ -146,9 +146,13 @@ public final class ReportSender {
                 // scheduled before the reports count as kept: whoever sees them kept finds the retry due
                 scheduleRetry(wait);
                 queue.unreachable();
-                LOG.log(first ? Level.WARNING : Level.FINE, "{0} not delivered, the master is unreachable: {1}. Reports"
-                        + " wait in {2} and go out in order once it answers; next try in {3} s", new Object[] {
-                            entry.report().describe(), e.getMessage(), queue.spillFile(), Backoff.seconds(wait)});
+                Object[] waiting =
+                        {entry.report().describe(), e.getMessage(), queue.spillFile(), Backoff.seconds(wait)};
+                if (first) {
+                    LogCode.REPORTS_WAIT_MASTER_UNREACHABLE.log(LOG, waiting);
+                } else {
+                    LogCode.REPORTS_WAIT_MASTER_UNREACHABLE.fine(LOG, waiting);
+                }
                 if (!awaitRetry()) {
                     return;
                 }

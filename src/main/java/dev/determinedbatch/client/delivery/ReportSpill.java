@@ -1,6 +1,7 @@
 package dev.determinedbatch.client.delivery;
 
 import dev.determinedbatch.files.Durable;
+import dev.determinedbatch.log.LogCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -225,8 +225,7 @@ public final class ReportSpill {
             start = end + 1;
         }
         if (start < text.length()) {
-            LOG.log(Level.WARNING, "ignored a torn last line ({0} bytes) of spill file {1}: the process that wrote it"
-                    + " stopped while appending it", new Object[] {text.length() - start, file});
+            LogCode.SPILL_TORN_LINE.log(LOG, text.length() - start, file);
         }
         return lines;
     }

@@ -1,6 +1,7 @@
 package dev.determinedbatch.client.delivery;
 
 import dev.determinedbatch.client.core.DeterminedException;
+import dev.determinedbatch.log.LogCode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -120,8 +121,7 @@ public final class SpillClaim implements AutoCloseable {
             boolean told = false;
             while (!(locked = claim.lockOnDisk())) {
                 if (!told) {
-                    LOG.log(Level.INFO, "waiting for another process to let go of the spill file {0} ({1})",
-                            new Object[] {key, claim.holder()});
+                    LogCode.SPILL_FILE_HELD.log(LOG, key, claim.holder());
                     told = true;
                 }
                 if (System.nanoTime() > deadline) {

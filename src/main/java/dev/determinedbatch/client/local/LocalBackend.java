@@ -10,6 +10,7 @@ import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
 import dev.determinedbatch.json.JsonFields;
 import dev.determinedbatch.json.PythonJson;
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -78,9 +79,8 @@ public final class LocalBackend implements TrialBackend {
                 latest.map(StoredCheckpoint::stepsCompleted).orElse(0L), null, true);
         append(event(runId, "start", "storage", storageConfig));
         setState(TrialState.RUNNING);
-        LOG.log(Level.INFO, "local trial {0} run {1} started (no Determined master configured); metrics go to {2};"
-                + " latest checkpoint: {3}", new Object[] {trialId, runId, metricsFile,
-                    info.latestCheckpointUuid().orElse("none")});
+        LogCode.LOCAL_TRIAL_RUN_STARTED.log(LOG, trialId, runId, metricsFile,
+                info.latestCheckpointUuid().orElse("none"));
         return info;
     }
 
@@ -132,18 +132,22 @@ public final class LocalBackend implements TrialBackend {
             append(event(m.trialRunId(), "metrics", "group", metrics.group(), "steps_completed", metrics.stepsCompleted(),
                     "metrics", metrics.avgMetrics(), "batch_metrics", metrics.batchMetrics()));
             // every training step at INFO would drown the log; validation comes seldom
-            Level level = MetricReport.TRAINING.equals(metrics.group()) ? Level.FINE : Level.INFO;
-            if (LOG.isLoggable(level)) {
-                LOG.log(level, "trial {0} {1} metrics at step {2}: {3}", new Object[] {trialId, metrics.group(),
-                    metrics.stepsCompleted(), PythonJson.wire(metrics.avgMetrics())});
+            boolean training = MetricReport.TRAINING.equals(metrics.group());
+            if (LOG.isLoggable(training ? Level.FINE : LogCode.LOCAL_METRICS.level())) {
+                Object[] logged =
+                        {trialId, metrics.group(), metrics.stepsCompleted(), PythonJson.wire(metrics.avgMetrics())};
+                if (training) {
+                    LogCode.LOCAL_METRICS.fine(LOG, logged);
+                } else {
+                    LogCode.LOCAL_METRICS.log(LOG, logged);
+                }
             }
         } else if (report instanceof Report.Progress p) {
             append(event(runId, "progress", "progress", p.progress()));
         } else if (report instanceof Report.Checkpoint c) {
             append(event(runId, "checkpoint", "uuid", c.checkpoint().uuid(),
                     "steps_completed", c.checkpoint().stepsCompleted()));
-            LOG.log(Level.INFO, "trial {0} checkpoint {1} at step {2}",
-                    new Object[] {trialId, c.checkpoint().uuid(), c.checkpoint().stepsCompleted()});
+            LogCode.LOCAL_CHECKPOINT.log(LOG, trialId, c.checkpoint().uuid(), c.checkpoint().stepsCompleted());
         } else if (report instanceof Report.FinalState f) {
             append(event(f.trialRunId(), "state", "state", f.state().wireName()));
         } else {
@@ -194,7 +198,7 @@ public final class LocalBackend implements TrialBackend {
             try {
                 out.close();
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "closing the local metrics file " + metricsFile + " failed", e);
+                LogCode.LOCAL_METRICS_FILE_NOT_CLOSED.logThrown(LOG, e, metricsFile);
             }
         }
     }

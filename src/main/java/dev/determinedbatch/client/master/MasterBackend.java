@@ -7,10 +7,10 @@ import dev.determinedbatch.client.core.TrialBackend;
 import dev.determinedbatch.client.core.TrialInfo;
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -55,9 +55,8 @@ public final class MasterBackend implements TrialBackend {
         trial = new TrialInfo(experimentId, trialId, started.trialRunId(), taskId, clusterId, latest,
                 started.stepsCompleted(), storageId, false);
         setState(TrialState.RUNNING);
-        LOG.log(Level.INFO, "trial {0} (experiment {1}, task {2}) run {3} started at {4}; latest checkpoint: {5}",
-                new Object[] {trialId, experimentId, taskId, started.trialRunId(), master.url(),
-                    latest == null ? "none" : latest});
+        LogCode.TRIAL_RUN_STARTED.log(LOG, trialId, experimentId, taskId, started.trialRunId(), master.url(),
+                latest == null ? "none" : latest);
         return trial;
     }
 

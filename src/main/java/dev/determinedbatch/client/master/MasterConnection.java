@@ -1,6 +1,7 @@
 package dev.determinedbatch.client.master;
 
 import dev.determinedbatch.json.JsonFields;
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.time.Backoff;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.ClientRequestContext;
@@ -135,15 +136,15 @@ public final class MasterConnection implements AutoCloseable {
             } catch (ProcessingException e) {
                 outcomeUnknown = true;
                 if (attempt < settings.retries()) {
-                    LOG.log(Level.WARNING, "{0} failed: master {1} not reachable ({2}); retry {3} of {4}",
-                            new Object[] {what, settings.url(), e.getMessage(), attempt + 1, settings.retries()});
+                    LogCode.MASTER_NOT_REACHABLE.log(LOG, what, settings.url(), e.getMessage(), attempt + 1,
+                            settings.retries());
                     backoff(attempt++, what);
                     continue;
                 }
                 throw new MasterUnreachableException(what, settings.url(), e);
             }
             if (status == 401 && authenticated && !renewed) {
-                LOG.log(Level.INFO, "{0}: the master refused the session token (401); authenticating again", what);
+                LogCode.SESSION_TOKEN_REFUSED.log(LOG, what);
                 invalidate(used);
                 renewed = true;
                 continue;
@@ -151,16 +152,14 @@ public final class MasterConnection implements AutoCloseable {
             boolean unavailable = status == 502 || status == 503 || status == 504;
             outcomeUnknown |= unavailable;
             if (unavailable && attempt < settings.retries()) {
-                LOG.log(Level.WARNING, "{0} answered HTTP {1} by master {2}; retry {3} of {4}",
-                        new Object[] {what, status, settings.url(), attempt + 1, settings.retries()});
+                LogCode.MASTER_UNAVAILABLE.log(LOG, what, status, settings.url(), attempt + 1, settings.retries());
                 backoff(attempt++, what);
                 continue;
             }
             if (status >= 300) {
                 MasterException refused = new MasterException(what, status, errorMessage(body));
                 if (outcomeUnknown && !unavailable && alreadyApplied.test(refused)) {
-                    LOG.log(Level.INFO, "{0}: an earlier try whose answer was lost was carried out; counted as done"
-                            + " (the retry was refused: {1})", new Object[] {what, refused.masterMessage()});
+                    LogCode.LOST_ANSWER_COUNTED_DONE.log(LOG, what, refused.masterMessage());
                     return "";
                 }
                 throw refused;
@@ -217,8 +216,8 @@ public final class MasterConnection implements AutoCloseable {
             throw new MasterException("authenticating user '" + credentials.username() + "' at " + settings.url()
                     + " (the given token was refused and no password is set)", 401, "");
         }
-        credentials.fallbackReason().ifPresent(reason -> LOG.log(Level.WARNING, "logging in to {0}: {1}",
-                new Object[] {settings.url(), reason}));
+        credentials.fallbackReason()
+                .ifPresent(reason -> LogCode.LOGIN_VARIABLE_IGNORED.log(LOG, settings.url(), reason));
         String body = new MasterRequest.Login(credentials.username(), credentials.hashedPassword()).body();
         String what = "POST /api/v1/auth/login";
         String answer;
