@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.determinedbatch.batch.support.ActiveTraining;
 import dev.determinedbatch.batch.support.Trainings;
 import dev.determinedbatch.batch.support.TrialRegistry;
+import dev.determinedbatch.testsupport.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ class GracefulStopTests {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final TrialRegistry registry = new TrialRegistry();
-    private final Trainings.ManualClock clock = new Trainings.ManualClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final GracefulStop stop = new GracefulStop(registry, clock, TIMEOUT);
     private final List<Long> stopRequests = new ArrayList<>();
     private final Records log = new Records();

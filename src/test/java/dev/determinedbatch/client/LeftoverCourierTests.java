@@ -67,10 +67,10 @@ class LeftoverCourierTests {
             throws IOException {
         TrialSession first = TrialSession.init(spec(), options(spillDir));
         long trialId = first.info().trialId();
-        report(first, 1, 5);
+        StandInSessions.reportTraining(first, 1, 5);
         first.metrics().flush();
         master.faults().refuseConnections();
-        report(first, 6, 10);
+        StandInSessions.reportTraining(first, 6, 10);
         StoredCheckpoint stored = StandInSessions.store(first, 10);
         first.metrics().reportValidationMetrics(10, Map.of("accuracy", 0.5));
         first.close(ending, ending == TrialState.ERROR ? new IllegalStateException("diverged") : null);
@@ -132,7 +132,7 @@ class LeftoverCourierTests {
         try (TrialSession second = TrialSession.init(spec(), options(spillDir))) {
             assertThat(second.info().trialRunId()).isEqualTo(2);
             assertThat(second.info().latestCheckpoint()).isEqualTo(stored.uuid());
-            report(second, 11, 12);
+            StandInSessions.reportTraining(second, 11, 12);
         }
         assertThat(metricPosts()).containsExactly("training 1 (run 1)", "training 2 (run 1)", "training 3 (run 1)",
                 "training 4 (run 1)", "training 5 (run 1)", "training 6 (run 1)", "training 7 (run 1)",
@@ -146,10 +146,10 @@ class LeftoverCourierTests {
     void theSpillOfAnOpenSessionIsLeftToThatSession() throws IOException {
         TrialSession open = TrialSession.init(spec(), options(spillDir));
         long trialId = open.info().trialId();
-        report(open, 1, 3);
+        StandInSessions.reportTraining(open, 1, 3);
         open.metrics().flush();
         master.faults().refuseConnections();
-        report(open, 4, 6);
+        StandInSessions.reportTraining(open, 4, 6);
         open.metrics().flush(); // kept in the spill
         master.faults().acceptConnections();
         Path spill = spillFiles(spillDir).get(0);
@@ -176,10 +176,10 @@ class LeftoverCourierTests {
             throws Exception {
         TrialSession first = TrialSession.init(spec(), options(spillDir));
         long trialId = first.info().trialId();
-        report(first, 1, 2);
+        StandInSessions.reportTraining(first, 1, 2);
         first.metrics().flush();
         master.faults().refuseConnections();
-        report(first, 3, 12);
+        StandInSessions.reportTraining(first, 3, 12);
         first.close();
         master.faults().acceptConnections();
         Path spill = spillFiles(spillDir).get(0);
@@ -196,7 +196,7 @@ class LeftoverCourierTests {
             look.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
             try (TrialSession second = starting.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
                 assertThat(second.info().trialRunId()).isEqualTo(2);
-                report(second, 13, 14);
+                StandInSessions.reportTraining(second, 13, 14);
             }
             // the courier let go after its report in flight, and the session delivered the rest
             assertThat(log.all()).anySatisfy(line -> assertThat(line).startsWith("INFO DETBATCH-0132 trial " + trialId + ": delivered"
@@ -219,15 +219,15 @@ class LeftoverCourierTests {
     void theFinalStateOfASupersededRunIsSetAsideWithItsMetricsNotSent() throws IOException {
         TrialSession first = TrialSession.init(spec(), options(spillDir));
         long trialId = first.info().trialId();
-        report(first, 1, 3);
+        StandInSessions.reportTraining(first, 1, 3);
         first.metrics().flush();
         master.faults().refuseConnections();
-        report(first, 4, 6);
+        StandInSessions.reportTraining(first, 4, 6);
         first.close();
         master.faults().acceptConnections();
         // another session of the trial, elsewhere, runs run 2 and pauses it
         try (TrialSession elsewhere = TrialSession.init(spec(), options(otherSpillDir))) {
-            report(elsewhere, 1, 2);
+            StandInSessions.reportTraining(elsewhere, 1, 2);
             elsewhere.close(TrialState.PAUSED, null);
         }
         int before = master.requests().size();
@@ -273,12 +273,6 @@ class LeftoverCourierTests {
 
     private static List<Path> spillFiles(Path dir) throws IOException {
         return StandInSessions.filesUnder(dir).stream().filter(f -> !f.toString().endsWith(".lock")).toList();
-    }
-
-    private static void report(TrialSession session, int from, int to) {
-        for (int step = from; step <= to; step++) {
-            session.metrics().reportTrainingMetrics(step, Map.of("loss", 1.0 / step));
-        }
     }
 
     private TrialSpec spec() throws IOException {

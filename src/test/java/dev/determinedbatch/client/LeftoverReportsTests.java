@@ -46,10 +46,10 @@ class LeftoverReportsTests {
     void closeDuringAnOutageKeepsWhatIsLeftAndTheNextSessionDeliversItBeforeItsRun() throws IOException {
         TrialSession first = TrialSession.init(spec(), options(spillDir));
         long trialId = first.info().trialId();
-        report(first, 1, 5);
+        StandInSessions.reportTraining(first, 1, 5);
         first.metrics().flush();
         master.faults().refuseConnections();
-        report(first, 6, 10);
+        StandInSessions.reportTraining(first, 6, 10);
         StoredCheckpoint stored = StandInSessions.store(first, 10);
         first.metrics().reportValidationMetrics(10, Map.of("accuracy", 0.5));
 
@@ -79,7 +79,7 @@ class LeftoverReportsTests {
             // delivered before the run started, so the master's answer to the start names it
             assertThat(second.info().latestCheckpoint()).isEqualTo(stored.uuid());
             assertThat(second.info().stepsCompleted()).isEqualTo(10);
-            report(second, 11, 12);
+            StandInSessions.reportTraining(second, 11, 12);
         }
         assertThat(DeliveredReports.rows(master, trialId)).containsExactly(
                 "training 1 (run 1)", "training 2 (run 1)", "training 3 (run 1)", "training 4 (run 1)",
@@ -96,17 +96,17 @@ class LeftoverReportsTests {
     void leftoversOfASupersededRunAreSetAsideCountedAndKept() throws IOException {
         TrialSession first = TrialSession.init(spec(), options(spillDir));
         long trialId = first.info().trialId();
-        report(first, 1, 3);
+        StandInSessions.reportTraining(first, 1, 3);
         first.metrics().flush();
         master.faults().refuseConnections();
-        report(first, 4, 6);
+        StandInSessions.reportTraining(first, 4, 6);
         StoredCheckpoint stored = StandInSessions.store(first, 6);
         first.close();
         master.faults().acceptConnections();
 
         // another session of the trial, elsewhere (it does not see this spill), starts run 2
         try (TrialSession elsewhere = TrialSession.init(spec(), options(otherSpillDir))) {
-            report(elsewhere, 1, 2);
+            StandInSessions.reportTraining(elsewhere, 1, 2);
         }
 
         List<String> warnings;
@@ -127,12 +127,6 @@ class LeftoverReportsTests {
         assertThat(DeliveredReports.rows(master, trialId)).containsExactly("training 1 (run 1)", "training 2 (run 1)",
                 "training 3 (run 1)", "training 1 (run 2)", "training 2 (run 2)");
         assertThat(StandInSessions.filesUnder(spillDir)).hasSize(1);
-    }
-
-    private static void report(TrialSession session, int from, int to) {
-        for (int step = from; step <= to; step++) {
-            session.metrics().reportTrainingMetrics(step, Map.of("loss", 1.0 / step));
-        }
     }
 
     private TrialSpec spec() throws IOException {

@@ -43,6 +43,13 @@ final class StandInSessions {
                 dir -> Files.writeString(dir.resolve("state"), Long.toString(steps)));
     }
 
+    /** Reports a training loss of {@code 1 / step} at each step from {@code from} to {@code to}, both included. */
+    static void reportTraining(TrialSession session, int from, int to) {
+        for (int step = from; step <= to; step++) {
+            session.metrics().reportTrainingMetrics(step, Map.of("loss", 1.0 / step));
+        }
+    }
+
     /** The regular files below {@code root}. */
     static List<Path> filesUnder(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {

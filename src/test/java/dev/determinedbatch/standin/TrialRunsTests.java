@@ -3,6 +3,7 @@ package dev.determinedbatch.standin;
 import static dev.determinedbatch.standin.MasterCalls.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.determinedbatch.testsupport.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,7 +15,7 @@ class TrialRunsTests {
 
     private static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
 
-    private final TestClock clock = new TestClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     @AutoClose
     private final StandInMaster master = StandInMaster.start(0, clock);
     private final MasterCalls calls = MasterCalls.as(master);

@@ -1,14 +1,9 @@
 package dev.determinedbatch.batch.support;
 
 import io.smallrye.config.SmallRyeConfigBuilder;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Properties;
 
-/** Trainings as the registry holds them, without a session or data, and a clock a test moves by hand. */
+/** Trainings as the registry holds them, without a session or data. */
 public final class Trainings {
 
     private Trainings() {
@@ -34,34 +29,5 @@ public final class Trainings {
 
     public static void release(TrialRegistry registry, ActiveTraining training) {
         registry.release(training.parameters().trial(), training.job().executionId());
-    }
-
-    /** A clock a test moves by hand. */
-    public static final class ManualClock extends Clock {
-
-        private volatile Instant now;
-
-        public ManualClock(Instant start) {
-            this.now = start;
-        }
-
-        public void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

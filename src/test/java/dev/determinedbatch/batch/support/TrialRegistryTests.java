@@ -3,6 +3,7 @@ package dev.determinedbatch.batch.support;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.determinedbatch.testsupport.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +20,7 @@ class TrialRegistryTests {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     private final TrialRegistry registry = new TrialRegistry();
-    private final Trainings.ManualClock clock = new Trainings.ManualClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
 
     @Test
     void aSecondExecutionOfARunningTrialIsRefusedNamingTheFirst() {

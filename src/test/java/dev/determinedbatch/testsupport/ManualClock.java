@@ -1,4 +1,4 @@
-package dev.determinedbatch.standin;
+package dev.determinedbatch.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test moves by hand. */
-final class TestClock extends Clock {
+/** A clock that moves only when a test advances it; safe to read from other threads. */
+public final class ManualClock extends Clock {
 
     private volatile Instant now;
 
-    TestClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
