@@ -1,5 +1,6 @@
 package dev.determinedbatch.batch.support;
 
+import dev.determinedbatch.json.JsonFields;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -89,58 +90,22 @@ public record TrainingCheckpointMetadata(long stepsCompleted, int format, Intege
         }
         TrialIdentity trial = trialOf(metadata).orElseThrow(() -> new IllegalStateException("checkpoint " + uuid
                 + " names no trial (" + EXTERNAL_EXPERIMENT_ID + ", " + EXTERNAL_TRIAL_ID + ")"));
-        Reader read = new Reader(uuid, metadata);
-        Long steps = read.number(STEPS_COMPLETED);
-        if (steps == null) {
-            throw new IllegalStateException("checkpoint " + uuid + " has no " + STEPS_COMPLETED);
+        JsonFields read = JsonFields.of(metadata, "checkpoint " + uuid + " metadata");
+        try {
+            Long trainer = read.optionalLong(TRAINER_FORMAT);
+            return new TrainingCheckpointMetadata(read.longValue(STEPS_COMPLETED), FORMAT_VERSION,
+                    trainer == null ? null : trainer.intValue(), read.optionalLong(TOTAL_STEPS),
+                    read.optionalString(JOB_NAME), read.optionalLong(JOB_INSTANCE_ID), read.optionalLong(JOB_EXECUTION_ID),
+                    trial, read.optionalLong(DETERMINED_EXPERIMENT_ID), read.optionalLong(DETERMINED_TRIAL_ID),
+                    read.optionalString(MODEL_SHA256), read.optionalMap(METRICS));
+        } catch (JsonFields.JsonFieldException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
-        Long trainer = read.number(TRAINER_FORMAT);
-        return new TrainingCheckpointMetadata(steps, FORMAT_VERSION, trainer == null ? null : trainer.intValue(),
-                read.number(TOTAL_STEPS), read.text(JOB_NAME), read.number(JOB_INSTANCE_ID),
-                read.number(JOB_EXECUTION_ID), trial, read.number(DETERMINED_EXPERIMENT_ID),
-                read.number(DETERMINED_TRIAL_ID), read.text(MODEL_SHA256), read.object(METRICS));
     }
 
     private static void putIfPresent(Map<String, Object> metadata, String key, Object value) {
         if (value != null) {
             metadata.put(key, value);
-        }
-    }
-
-    /** Typed reads of optional keys; a value of the wrong type is an error naming the key. */
-    private record Reader(String uuid, Map<String, Object> metadata) {
-
-        Long number(String key) {
-            Object value = metadata.get(key);
-            if (value == null) {
-                return null;
-            }
-            if (value instanceof Number n && n.doubleValue() == n.longValue()) {
-                return n.longValue();
-            }
-            throw wrongType(key, "an integer", value);
-        }
-
-        String text(String key) {
-            Object value = metadata.get(key);
-            if (value == null || value instanceof String) {
-                return (String) value;
-            }
-            throw wrongType(key, "a string", value);
-        }
-
-        @SuppressWarnings("unchecked")
-        Map<String, Object> object(String key) {
-            Object value = metadata.get(key);
-            if (value == null || value instanceof Map<?, ?>) {
-                return (Map<String, Object>) value;
-            }
-            throw wrongType(key, "an object", value);
-        }
-
-        private IllegalStateException wrongType(String key, String expected, Object value) {
-            return new IllegalStateException("checkpoint " + uuid + ": metadata key '" + key + "' must be " + expected
-                    + ", got " + value);
         }
     }
 }
