@@ -1,0 +1,119 @@
+package dev.determinedbatch.storage.s3;
+
+import dev.determinedbatch.storage.CheckpointUuid;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Object keys as Determined's {@code S3StorageManager} makes them: the prefix normalised by its
+ * {@code normalize_prefix} ({@code os.path.normpath(prefix).lstrip("/")}, after refusing
+ * {@code ..} components), a checkpoint under {@code os.path.join(prefix, uuid)}, each file at
+ * {@code <that>/<relative path>}, each directory as an empty object {@code <that>/<rel/dir/>}.
+ * The checksum manifest, which Determined does not know, lies beside the checkpoints at
+ * {@code os.path.join(prefix, ".checksums/<uuid>.json")}: not under any uuid, so Determined's
+ * download and delete of a checkpoint never see it.
+ */
+public final class S3Keys {
+
+    /** Determined's banned patterns, matched as Python's {@code re.match} does: from the start. */
+    private static final List<Pattern> BANNED = List.of(
+            Pattern.compile("^.*\\/\\.\\.\\/.*$", Pattern.UNIX_LINES),
+            Pattern.compile("^\\.\\.\\/.*", Pattern.UNIX_LINES),
+            Pattern.compile(".*\\/\\.\\.$", Pattern.UNIX_LINES),
+            Pattern.compile("^\\.\\.$", Pattern.UNIX_LINES));
+
+    static final String CHECKSUMS = ".checksums";
+
+    private final String prefix;
+
+    /** @param prefix the {@code prefix} of the storage config, or null */
+    public S3Keys(String prefix) {
+        this.prefix = normalizePrefix(prefix);
+    }
+
+    /** The prefix as Determined normalises it; "" for none. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /**
+     * {@code normalize_prefix} of Determined's {@code s3.py}.
+     *
+     * @throws IllegalArgumentException when the prefix climbs out with {@code ..}, as Determined refuses it
+     */
+    public static String normalizePrefix(String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            return "";
+        }
+        for (Pattern banned : BANNED) {
+            if (banned.matcher(prefix).lookingAt()) {
+                throw new IllegalArgumentException("S3 prefix '" + prefix + "' must not contain a '..' component");
+            }
+        }
+        return stripLeadingSlashes(normpath(prefix));
+    }
+
+    /** {@code <prefix>/<uuid>}, without a trailing slash, as {@code get_storage_prefix}. */
+    public String checkpointPrefix(String uuid) {
+        return join(prefix, CheckpointUuid.require(uuid));
+    }
+
+    /** The key of a checkpoint's file ({@code "w.bin"}) or directory ({@code "sub/"}). */
+    public String objectKey(String uuid, String relativePath) {
+        return checkpointPrefix(uuid) + "/" + relativePath;
+    }
+
+    /** Where the checksum manifests lie: {@code <prefix>/.checksums/}. */
+    public String manifestDirectory() {
+        return join(prefix, CHECKSUMS) + "/";
+    }
+
+    /** {@code <prefix>/.checksums/<uuid>.json}. */
+    public String manifestKey(String uuid) {
+        return manifestDirectory() + CheckpointUuid.require(uuid) + ".json";
+    }
+
+    /** The manifest's name relative to the storage, for errors: {@code .checksums/<uuid>.json}. */
+    static String manifestName(String uuid) {
+        return CHECKSUMS + "/" + uuid + ".json";
+    }
+
+    /** {@code os.path.join(a, b)} for a relative {@code b}. */
+    private static String join(String a, String b) {
+        return a.isEmpty() || a.endsWith("/") ? a + b : a + "/" + b;
+    }
+
+    /** {@code posixpath.normpath}. */
+    static String normpath(String path) {
+        if (path.isEmpty()) {
+            return ".";
+        }
+        int initialSlashes = path.startsWith("/") ? 1 : 0;
+        if (path.startsWith("//") && !path.startsWith("///")) {
+            initialSlashes = 2;
+        }
+        List<String> parts = new ArrayList<>();
+        for (String part : path.split("/", -1)) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (!part.equals("..") || (initialSlashes == 0 && parts.isEmpty())
+                    || (!parts.isEmpty() && parts.get(parts.size() - 1).equals(".."))) {
+                parts.add(part);
+            } else if (!parts.isEmpty()) {
+                parts.remove(parts.size() - 1);
+            }
+        }
+        String joined = "/".repeat(initialSlashes) + String.join("/", parts);
+        return joined.isEmpty() ? "." : joined;
+    }
+
+    private static String stripLeadingSlashes(String path) {
+        int i = 0;
+        while (i < path.length() && path.charAt(i) == '/') {
+            i++;
+        }
+        return path.substring(i);
+    }
+}

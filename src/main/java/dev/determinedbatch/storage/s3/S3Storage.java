@@ -1,0 +1,499 @@
+package dev.determinedbatch.storage.s3;
+
+import dev.determinedbatch.storage.CheckpointDirectory;
+import dev.determinedbatch.storage.CheckpointMetadata;
+import dev.determinedbatch.storage.CheckpointNotFoundException;
+import dev.determinedbatch.storage.CheckpointReader;
+import dev.determinedbatch.storage.CheckpointStorage;
+import dev.determinedbatch.storage.CheckpointUuid;
+import dev.determinedbatch.storage.CheckpointVerifier;
+import dev.determinedbatch.storage.CheckpointWriter;
+import dev.determinedbatch.storage.CorruptCheckpointException;
+import dev.determinedbatch.storage.StoreObserver;
+import dev.determinedbatch.storage.StoredCheckpoint;
+import dev.determinedbatch.storage.Verification;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.multipart.MultipartConfiguration;
+import software.amazon.awssdk.transfer.s3.S3TransferManager;
+import software.amazon.awssdk.transfer.s3.model.DownloadFileRequest;
+import software.amazon.awssdk.transfer.s3.model.UploadFileRequest;
+
+/**
+ * Checkpoints in an S3 bucket, laid out as Determined's {@code S3StorageManager} lays them out
+ * (see {@link S3Keys}): {@code <prefix>/<uuid>/<relative path>}, a directory as an empty
+ * {@code <prefix>/<uuid>/<rel/dir/>}, {@code metadata.json} with the bytes of the directory
+ * storage. The checksum manifest lies beside the checkpoints at
+ * {@code <prefix>/.checksums/<uuid>.json}, never under the uuid.
+ *
+ * <p>A store writes the caller's files into a local staging directory, uploads every object of the
+ * checkpoint in parallel (files above the multipart threshold in parts, through the transfer
+ * manager), and only when all of them are written, the manifest: the manifest is the mark of a
+ * complete checkpoint. {@link #find}, {@link #list} and {@link #restore} see only checkpoints whose
+ * manifest exists, so an upload that died midway is never listed nor restored. For the same
+ * reason a checkpoint that Determined's own client uploaded (it writes no manifest) is not seen by
+ * this storage. A restore downloads into a temporary directory that is always removed, and checks
+ * every file against the manifest before the reader runs.
+ *
+ * <p>Safe for concurrent use; {@link #close} releases the HTTP connections.
+ */
+public final class S3Storage implements CheckpointStorage, AutoCloseable {
+
+    /**
+     * What tests and operators may change.
+     *
+     * @param uuids                 makes checkpoint uuids; {@link UUID#randomUUID()} as Determined
+     * @param multipartThreshold    bytes from which a file is uploaded in parts
+     * @param partSize              bytes of each part (S3 needs at least 5 MiB but for the last)
+     * @param tempDir               where staging and restore directories are made
+     * @param observer              told of the phases of a store ({@code FILES_STAGED}, {@code PUBLISHED})
+     * @param interceptors          added to the SDK client: tests inject faults with them
+     */
+    public record Options(Supplier<UUID> uuids, long multipartThreshold, long partSize, Path tempDir,
+                          StoreObserver observer, List<ExecutionInterceptor> interceptors) {
+
+        public static final long DEFAULT_MULTIPART_THRESHOLD = 16L << 20;
+        public static final long DEFAULT_PART_SIZE = 8L << 20;
+        private static final long MIN_PART_SIZE = 5L << 20;
+
+        public Options {
+            Objects.requireNonNull(uuids, "uuids");
+            Objects.requireNonNull(tempDir, "tempDir");
+            Objects.requireNonNull(observer, "observer");
+            interceptors = List.copyOf(interceptors);
+            if (partSize < MIN_PART_SIZE || multipartThreshold < partSize) {
+                throw new IllegalArgumentException("S3 part size must be at least 5 MiB and the multipart threshold"
+                        + " at least the part size, got part size " + partSize + ", threshold " + multipartThreshold);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(UUID::randomUUID, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE,
+                    Path.of(System.getProperty("java.io.tmpdir")), StoreObserver.NONE, List.of());
+        }
+
+        public Options withUuids(Supplier<UUID> uuids) {
+            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors);
+        }
+
+        public Options withMultipart(long multipartThreshold, long partSize) {
+            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors);
+        }
+
+        public Options withTempDir(Path tempDir) {
+            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors);
+        }
+
+        public Options withObserver(StoreObserver observer) {
+            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors);
+        }
+
+        public Options withInterceptors(List<ExecutionInterceptor> interceptors) {
+            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors);
+        }
+    }
+
+    private static final int DELETE_BATCH = 1000;
+
+    private final S3Location location;
+    private final S3Keys keys;
+    private final Options options;
+    private final S3AsyncClient client;
+    private final S3TransferManager transfers;
+
+    private S3Storage(S3Location location, Options options, S3AsyncClient client) {
+        this.location = location;
+        this.keys = new S3Keys(location.prefix());
+        this.options = options;
+        this.client = client;
+        this.transfers = S3TransferManager.builder().s3Client(client).build();
+    }
+
+    /**
+     * Connects and checks that the bucket exists and the credentials reach it, so that a wrong
+     * bucket or key fails here, before any training, with a message naming the bucket (never a key).
+     */
+    public static S3Storage open(S3Location location, Options options) throws IOException {
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(options, "options");
+        S3AsyncClient client = client(location, options);
+        S3Storage storage = new S3Storage(location, options, client);
+        try {
+            storage.await(client.headBucket(b -> b.bucket(location.bucket())), "check the bucket");
+        } catch (IOException | RuntimeException e) {
+            storage.close();
+            throw e;
+        }
+        return storage;
+    }
+
+    public static S3Storage open(S3Location location) throws IOException {
+        return open(location, Options.defaults());
+    }
+
+    private static S3AsyncClient client(S3Location location, Options options) {
+        AwsCredentialsProvider credentials = location.hasStaticCredentials()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(location.accessKey(), location.secretKey()))
+                : DefaultCredentialsProvider.builder().build();
+        S3AsyncClientBuilder builder = S3AsyncClient.builder()
+                .credentialsProvider(credentials)
+                .region(region())
+                // the manifest's CRC32C checks the bytes end to end; S3-compatible servers vary in
+                // which of the SDK's newer checksum headers they understand
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .multipartEnabled(true)
+                .multipartConfiguration(MultipartConfiguration.builder()
+                        .thresholdInBytes(options.multipartThreshold())
+                        .minimumPartSizeInBytes(options.partSize())
+                        .build())
+                .overrideConfiguration(o -> options.interceptors().forEach(o::addExecutionInterceptor));
+        if (location.endpointUrl() != null) {
+            // as boto3 with an endpoint_url: S3-compatible servers address buckets by path
+            builder.endpointOverride(URI.create(location.endpointUrl())).forcePathStyle(true);
+        }
+        return builder.build();
+    }
+
+    /** The region of the default chain (AWS_REGION, profile); us-east-1 when none is set, as boto3. */
+    private static Region region() {
+        try {
+            return new DefaultAwsRegionProviderChain().getRegion();
+        } catch (SdkException noRegion) {
+            return Region.US_EAST_1;
+        }
+    }
+
+    public S3Location location() {
+        return location;
+    }
+
+    /** Determined's {@code s3} config without credentials (see {@link S3Location#config()}). */
+    @Override
+    public Map<String, Object> config() {
+        return location.config();
+    }
+
+    @Override
+    public StoredCheckpoint store(Map<String, Object> metadata, CheckpointWriter files) throws IOException {
+        byte[] metadataJson = CheckpointMetadata.render(metadata);
+        Objects.requireNonNull(files, "checkpoint writer");
+        String uuid = CheckpointUuid.require(options.uuids().get().toString());
+        Files.createDirectories(options.tempDir());
+        Path staging = Files.createTempDirectory(options.tempDir(), "s3-store-" + uuid + "-");
+        boolean uploading = false;
+        try {
+            files.write(staging);
+            options.observer().reached(uuid, StoreObserver.Phase.FILES_STAGED);
+            StagedCheckpoint staged = StagedCheckpoint.read(staging, metadataJson.length);
+            StoredCheckpoint stored = new StoredCheckpoint(uuid,
+                    CheckpointMetadata.parse(metadataJson, CheckpointMetadata.FILE_NAME), staged.resources());
+            uploading = true;
+            uploadAll(uuid, staging, staged, metadataJson);
+            // last: its existence is what makes the checkpoint complete
+            await(client.putObject(p -> p.bucket(location.bucket()).key(keys.manifestKey(uuid)),
+                    AsyncRequestBody.fromBytes(staged.manifest().render())), "write the checksum manifest of " + uuid);
+            options.observer().reached(uuid, StoreObserver.Phase.PUBLISHED);
+            return stored;
+        } catch (Throwable failure) {
+            if (uploading) {
+                deleteAfter(failure, uuid);
+            }
+            throw failure;
+        } finally {
+            StagedCheckpoint.delete(staging);
+        }
+    }
+
+    private void uploadAll(String uuid, Path staging, StagedCheckpoint staged, byte[] metadataJson) throws IOException {
+        List<CompletableFuture<?>> uploads = new ArrayList<>();
+        for (String directory : staged.directories()) {
+            uploads.add(client.putObject(p -> p.bucket(location.bucket()).key(keys.objectKey(uuid, directory)),
+                    AsyncRequestBody.fromBytes(new byte[0])));
+        }
+        for (String file : staged.files()) {
+            uploads.add(transfers.uploadFile(UploadFileRequest.builder()
+                    .putObjectRequest(p -> p.bucket(location.bucket()).key(keys.objectKey(uuid, file)))
+                    .source(staging.resolve(file))
+                    .build()).completionFuture());
+        }
+        uploads.add(client.putObject(p -> p.bucket(location.bucket()).key(keys.objectKey(uuid, CheckpointMetadata.FILE_NAME)),
+                AsyncRequestBody.fromBytes(metadataJson)));
+        // allOf ends when every upload has ended, so nothing is still writing when a failure cleans up
+        await(CompletableFuture.allOf(uploads.toArray(CompletableFuture[]::new)), "upload checkpoint " + uuid);
+    }
+
+    /** After a failed store: its objects go, so that only what a crash interrupts is ever left. */
+    private void deleteAfter(Throwable failure, String uuid) {
+        try {
+            await(client.deleteObject(d -> d.bucket(location.bucket()).key(keys.manifestKey(uuid))),
+                    "delete the manifest of " + uuid);
+            deleteObjects(listObjects(keys.checkpointPrefix(uuid) + "/"), uuid);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public <T> T restore(String uuid, CheckpointReader<T> reader, Verification verification) throws IOException {
+        CheckpointUuid.require(uuid);
+        Objects.requireNonNull(reader, "checkpoint reader");
+        Objects.requireNonNull(verification, "verification");
+        byte[] manifest = manifest(uuid).orElseThrow(() -> new CheckpointNotFoundException(uuid, location.describe(),
+                "no checksum manifest " + keys.manifestKey(uuid) + ": never completely uploaded, or deleted"));
+        Loaded loaded = load(uuid);
+        Files.createDirectories(options.tempDir());
+        Path temp = Files.createTempDirectory(options.tempDir(), "s3-restore-" + uuid + "-");
+        try {
+            Path manifestFile = Files.write(temp.resolve("manifest.json"), manifest);
+            Path root = Files.createDirectory(temp.resolve(uuid));
+            CheckpointDirectory checkpoint = new CheckpointDirectory(loaded.checkpoint(), root);
+            download(uuid, loaded.objects(), checkpoint);
+            CheckpointVerifier.verify(checkpoint, manifestFile, S3Keys.manifestName(uuid), verification);
+            return reader.read(checkpoint);
+        } finally {
+            StagedCheckpoint.delete(temp);
+        }
+    }
+
+    private void download(String uuid, List<S3Object> objects, CheckpointDirectory checkpoint) throws IOException {
+        String prefix = keys.checkpointPrefix(uuid) + "/";
+        List<CompletableFuture<?>> downloads = new ArrayList<>();
+        for (S3Object object : objects) {
+            String relative = object.key().substring(prefix.length());
+            if (relative.isEmpty()) {
+                continue;
+            }
+            Path target;
+            try {
+                target = checkpoint.resolve(relative);
+            } catch (IllegalArgumentException escapes) {
+                throw new CorruptCheckpointException(uuid, relative, "an object key that leads outside the checkpoint");
+            }
+            if (relative.endsWith("/")) {
+                Files.createDirectories(target);
+                continue;
+            }
+            Files.createDirectories(target.getParent());
+            downloads.add(transfers.downloadFile(DownloadFileRequest.builder()
+                    .getObjectRequest(g -> g.bucket(location.bucket()).key(object.key()))
+                    .destination(target)
+                    .build()).completionFuture());
+        }
+        await(CompletableFuture.allOf(downloads.toArray(CompletableFuture[]::new)), "download checkpoint " + uuid);
+    }
+
+    @Override
+    public Optional<StoredCheckpoint> find(String uuid) throws IOException {
+        CheckpointUuid.require(uuid);
+        if (manifest(uuid).isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(load(uuid).checkpoint());
+        } catch (CheckpointNotFoundException incomplete) {
+            return Optional.empty();
+        }
+    }
+
+    /** Every checkpoint with a manifest, ordered by steps completed, then uuid: the last is the furthest along. */
+    @Override
+    public List<StoredCheckpoint> list() throws IOException {
+        String directory = keys.manifestDirectory();
+        List<StoredCheckpoint> found = new ArrayList<>();
+        for (S3Object manifest : listObjects(directory)) {
+            String name = manifest.key().substring(directory.length());
+            if (!name.endsWith(".json") || !CheckpointUuid.isValid(name.substring(0, name.length() - 5))) {
+                continue;
+            }
+            try {
+                found.add(load(name.substring(0, name.length() - 5)).checkpoint());
+            } catch (CheckpointNotFoundException deletedMeanwhile) {
+                // not complete: not listed
+            }
+        }
+        found.sort(Comparator.comparingLong(StoredCheckpoint::stepsCompleted).thenComparing(StoredCheckpoint::uuid));
+        return found;
+    }
+
+    /**
+     * Deletes the manifest first, which takes the checkpoint out of sight in one request (as the
+     * directory storage's rename does), then its objects; a crash in between leaves objects that are
+     * never listed. A uuid that is not there is not an error.
+     */
+    @Override
+    public void delete(String uuid) throws IOException {
+        CheckpointUuid.require(uuid);
+        await(client.deleteObject(d -> d.bucket(location.bucket()).key(keys.manifestKey(uuid))),
+                "delete the manifest of " + uuid);
+        deleteObjects(listObjects(keys.checkpointPrefix(uuid) + "/"), uuid);
+    }
+
+    /**
+     * Removes nothing: objects of an interrupted upload (a uuid without a manifest) cannot be told
+     * from a checkpoint that Determined's own client uploaded, which has no manifest either. They are
+     * never listed nor restored; a bucket lifecycle rule may expire them.
+     */
+    @Override
+    public int cleanUp() {
+        return 0;
+    }
+
+    @Override
+    public void close() {
+        transfers.close();
+        client.close();
+    }
+
+    @Override
+    public String toString() {
+        return "S3Storage[" + location.describe() + "]";
+    }
+
+    private record Loaded(StoredCheckpoint checkpoint, List<S3Object> objects) {
+    }
+
+    /** A checkpoint's metadata and objects; its manifest is checked by the caller. */
+    private Loaded load(String uuid) throws IOException {
+        String prefix = keys.checkpointPrefix(uuid) + "/";
+        List<S3Object> objects = listObjects(prefix);
+        Map<String, Long> resources = new LinkedHashMap<>();
+        for (S3Object object : objects) {
+            String relative = object.key().substring(prefix.length());
+            if (!relative.isEmpty()) {
+                resources.put(relative, relative.endsWith("/") ? 0L : object.size());
+            }
+        }
+        if (!resources.containsKey(CheckpointMetadata.FILE_NAME)) {
+            throw new CheckpointNotFoundException(uuid, location.describe(), "it has no " + CheckpointMetadata.FILE_NAME);
+        }
+        String metadataKey = keys.objectKey(uuid, CheckpointMetadata.FILE_NAME);
+        byte[] json = get(metadataKey).orElseThrow(() -> new CheckpointNotFoundException(uuid, location.describe(),
+                "it was deleted while being read"));
+        Map<String, Object> metadata;
+        try {
+            metadata = CheckpointMetadata.parse(json, metadataKey);
+        } catch (IllegalArgumentException invalid) {
+            throw new CheckpointNotFoundException(uuid, location.describe(), invalid.getMessage());
+        }
+        return new Loaded(new StoredCheckpoint(uuid, metadata, resources), objects);
+    }
+
+    private Optional<byte[]> manifest(String uuid) throws IOException {
+        return get(keys.manifestKey(uuid));
+    }
+
+    /** An object's bytes; empty when there is no such key. */
+    private Optional<byte[]> get(String key) throws IOException {
+        try {
+            return Optional.of(await(client.getObject(g -> g.bucket(location.bucket()).key(key),
+                    AsyncResponseTransformer.toBytes()), "read " + key).asByteArray());
+        } catch (NotThere missing) {
+            return Optional.empty();
+        }
+    }
+
+    private List<S3Object> listObjects(String prefix) throws IOException {
+        List<S3Object> objects = new ArrayList<>();
+        await(client.listObjectsV2Paginator(l -> l.bucket(location.bucket()).prefix(prefix))
+                .contents().subscribe(objects::add), "list " + prefix);
+        return objects;
+    }
+
+    private void deleteObjects(List<S3Object> objects, String uuid) throws IOException {
+        for (int from = 0; from < objects.size(); from += DELETE_BATCH) {
+            List<ObjectIdentifier> batch = objects.subList(from, Math.min(objects.size(), from + DELETE_BATCH)).stream()
+                    .map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList();
+            DeleteObjectsResponse response = await(client.deleteObjects(d -> d.bucket(location.bucket())
+                    .delete(Delete.builder().objects(batch).quiet(true).build())), "delete checkpoint " + uuid);
+            if (response.hasErrors() && !response.errors().isEmpty()) {
+                throw new IOException("cannot delete checkpoint " + uuid + " in " + location.describe() + ": "
+                        + response.errors().size() + " objects not deleted, first " + response.errors().get(0).key()
+                        + " (" + response.errors().get(0).code() + ")");
+            }
+        }
+    }
+
+    /** No such key (HTTP 404 on an object): told apart so that callers can answer "not there". */
+    private static final class NotThere extends IOException {
+        NotThere(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Waits for a request and turns its failure into an IOException whose message names the bucket
+     * and what was tried, never a credential: the SDK's messages hold none, but only the status and
+     * error code are taken from them.
+     */
+    private <T> T await(CompletableFuture<T> future, String what) throws IOException {
+        try {
+            return future.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            while (cause instanceof CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw failure(what, cause);
+        }
+    }
+
+    private IOException failure(String what, Throwable cause) {
+        String bucket = "S3 bucket '" + location.bucket() + "'"
+                + (location.endpointUrl() == null ? "" : " at " + location.endpointUrl());
+        if (cause instanceof S3Exception s3) {
+            String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
+            int status = s3.statusCode();
+            if ("NoSuchBucket".equals(code) || (status == 404 && what.equals("check the bucket"))) {
+                return new IOException(bucket + " does not exist (" + what + ": HTTP 404)", cause);
+            }
+            if (status == 404) {
+                return new NotThere(what + " in " + location.describe() + ": no such key", cause);
+            }
+            if (status == 401 || status == 403) {
+                return new IOException(bucket + " refused the credentials (" + what + ": HTTP " + status
+                        + (code == null ? "" : " " + code) + "); check the storage's access_key and secret_key,"
+                        + " or the AWS default credentials chain when they are not set", cause);
+            }
+            return new IOException("cannot " + what + " in " + bucket + ": HTTP " + status
+                    + (code == null ? "" : " " + code), cause);
+        }
+        if (cause instanceof IOException io) {
+            return new IOException("cannot " + what + " in " + bucket + ": " + io.getMessage(), io);
+        }
+        String reason = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return new IOException("cannot " + what + " in " + bucket + ": " + reason, cause);
+    }
+}
