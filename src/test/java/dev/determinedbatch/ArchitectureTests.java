@@ -54,6 +54,7 @@ class ArchitectureTests {
         rule("client.core", "dev.determinedbatch.client.core..", "storage");
         rule("storage", "dev.determinedbatch.storage", "json", "paths");
         rule("storage.fs", "dev.determinedbatch.storage.fs..", "storage", "json", "files");
+        rule("storage.s3", "dev.determinedbatch.storage.s3..", "storage", "json", "files", "time");
         rule("training", "dev.determinedbatch.training..", "json");
         rule("json", "dev.determinedbatch.json..");
         rule("time", "dev.determinedbatch.time..");

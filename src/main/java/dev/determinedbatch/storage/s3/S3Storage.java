@@ -41,9 +41,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
-import software.amazon.awssdk.services.s3.model.Delete;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.multipart.MultipartConfiguration;
@@ -124,8 +121,6 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
             return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors);
         }
     }
-
-    private static final int DELETE_BATCH = 1000;
 
     private final S3Location location;
     private final S3Keys keys;
@@ -432,18 +427,16 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
         return objects;
     }
 
+    /**
+     * One DeleteObject per object, in parallel: a checkpoint has few objects, and DeleteObjects
+     * needs a request checksum that not every S3-compatible server accepts.
+     */
     private void deleteObjects(List<S3Object> objects, String uuid) throws IOException {
-        for (int from = 0; from < objects.size(); from += DELETE_BATCH) {
-            List<ObjectIdentifier> batch = objects.subList(from, Math.min(objects.size(), from + DELETE_BATCH)).stream()
-                    .map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList();
-            DeleteObjectsResponse response = await(client.deleteObjects(d -> d.bucket(location.bucket())
-                    .delete(Delete.builder().objects(batch).quiet(true).build())), "delete checkpoint " + uuid);
-            if (response.hasErrors() && !response.errors().isEmpty()) {
-                throw new IOException("cannot delete checkpoint " + uuid + " in " + location.describe() + ": "
-                        + response.errors().size() + " objects not deleted, first " + response.errors().get(0).key()
-                        + " (" + response.errors().get(0).code() + ")");
-            }
+        List<CompletableFuture<?>> deletes = new ArrayList<>();
+        for (S3Object object : objects) {
+            deletes.add(client.deleteObject(d -> d.bucket(location.bucket()).key(object.key())));
         }
+        await(CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new)), "delete checkpoint " + uuid);
     }
 
     /** No such key (HTTP 404 on an object): told apart so that callers can answer "not there". */
