@@ -42,7 +42,7 @@ class ArchitectureTests {
         rule("api", "dev.determinedbatch.api..", "batch", "client", "storage");
         rule("app", "dev.determinedbatch.app..", "batch");
         rule("examples", "dev.determinedbatch.examples..", "client", "client.core", "storage", "storage.fs", "json");
-        rule("batch", "dev.determinedbatch.batch..", "client", "client.core", "storage", "storage.fs", "training",
+        rule("batch", "dev.determinedbatch.batch..", "client", "client.core", "storage", "storage.fs", "storage.s3", "training",
                 "recovery", "json", "time", "paths");
         rule("recovery", "dev.determinedbatch.recovery..", "time");
         rule("client", "dev.determinedbatch.client", "client.delivery", "client.master", "client.local", "client.core",

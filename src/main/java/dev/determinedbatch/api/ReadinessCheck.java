@@ -59,9 +59,16 @@ public class ReadinessCheck implements HealthCheck {
 
     private boolean storage(HealthCheckResponseBuilder response) {
         String location = environment.defaultStorageLocation();
-        response.withData("checkpointStorage", location);
         try {
-            Path root = StorageSpec.parse(location).checkpointRoot();
+            StorageSpec spec = StorageSpec.parse(location);
+            if (spec instanceof StorageSpec.S3 objects) {
+                // the configured text may hold secret_key: only the bucket, prefix and endpoint are shown;
+                // the bucket itself is checked when a job opens it
+                response.withData("checkpointStorage", objects.describe());
+                return true;
+            }
+            response.withData("checkpointStorage", location);
+            Path root = spec.checkpointRoot();
             Files.createDirectories(root);
             Path probe = Files.createTempFile(root, ".ready-", ".probe");
             Files.delete(probe);

@@ -13,6 +13,8 @@ import dev.determinedbatch.storage.StorageRoots;
 import dev.determinedbatch.storage.StorageSpec;
 import dev.determinedbatch.storage.fs.DirectoryStorage;
 import dev.determinedbatch.storage.fs.FileSystemStorages;
+import dev.determinedbatch.storage.s3.S3Location;
+import dev.determinedbatch.storage.s3.S3Storage;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.JobExecution;
@@ -102,15 +104,21 @@ public class TrainingEnvironment {
      */
     public StorageRoots storageRoots() {
         List<Path> roots = new ArrayList<>();
+        StorageSpec.S3 defaultObjects = null;
         try {
-            roots.add(StorageSpec.parse(defaultStorageLocation()).checkpointRoot());
+            StorageSpec defaultSpec = StorageSpec.parse(defaultStorageLocation());
+            if (defaultSpec instanceof StorageSpec.S3 objects) {
+                defaultObjects = objects;
+            } else {
+                roots.add(defaultSpec.checkpointRoot());
+            }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("config key 'det.checkpoint.storage' (DET_CHECKPOINT_STORAGE): "
                     + e.getMessage(), e);
         }
         try {
             roots.addAll(configuredPaths(ALLOWED_STORAGE_ROOTS));
-            return StorageRoots.of(roots);
+            return StorageRoots.of(roots, defaultObjects);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("config key '" + ALLOWED_STORAGE_ROOTS
                     + "' (DETERMINED_BATCH_STORAGE_ALLOWED_ROOTS): " + e.getMessage(), e);
@@ -193,6 +201,10 @@ public class TrainingEnvironment {
             options = options.withObserver(pause.get());
         }
         try {
+            if (spec instanceof StorageSpec.S3 objects) {
+                return S3Storage.open(new S3Location(objects.bucket(), objects.prefix(), objects.endpointUrl(),
+                        objects.accessKey(), objects.secretKey()), S3Storage.Options.defaults().withObserver(options.observer()));
+            }
             return FileSystemStorages.open(spec, options);
         } catch (IllegalArgumentException | IOException e) {
             throw storageError(e);

@@ -13,19 +13,33 @@ import java.util.List;
  * longest existing prefix (and of each root's) are resolved, so neither a traversal nor a link
  * inside a root that points out of it gets through. The directory itself need not exist yet.
  * Relative paths are refused: the server's working directory is nobody's choice. The path rule
- * itself is {@link AllowedRoots}.
+ * itself is {@link AllowedRoots}. Object storage ({@code s3}) is no directory: a job may choose it
+ * only when it names the operator's default storage (same bucket, endpoint and prefix), and then
+ * gets the operator's, credentials included.
  */
 public final class StorageRoots {
 
     private final AllowedRoots roots;
+    private final StorageSpec.S3 defaultObjects;
 
     /**
      * @param roots absolute directories, as the operator configured them; they need not exist yet
      * @throws IllegalArgumentException for a relative root, or none at all
      */
     public StorageRoots(Collection<Path> roots, AllowedRoots.FileTree files) {
+        this(roots, files, null);
+    }
+
+    /**
+     * @param defaultObjects the operator's default storage when it is S3, else null: the only
+     *                       object storage a job may choose, and then with the operator's
+     *                       credentials; a job can never name another bucket, prefix or endpoint
+     * @throws IllegalArgumentException for a relative root, or no root and no default S3 storage
+     */
+    public StorageRoots(Collection<Path> roots, AllowedRoots.FileTree files, StorageSpec.S3 defaultObjects) {
         this.roots = new AllowedRoots(roots, files, "checkpoint storage");
-        if (this.roots.isEmpty()) {
+        this.defaultObjects = defaultObjects;
+        if (this.roots.isEmpty() && defaultObjects == null) {
             throw new IllegalArgumentException("no checkpoint storage root is allowed");
         }
     }
@@ -33,6 +47,11 @@ public final class StorageRoots {
     /** The roots on this machine's file system. */
     public static StorageRoots of(Collection<Path> roots) {
         return new StorageRoots(roots, AllowedRoots.FileTree.LOCAL);
+    }
+
+    /** The roots on this machine's file system, and the operator's default S3 storage (or null). */
+    public static StorageRoots of(Collection<Path> roots, StorageSpec.S3 defaultObjects) {
+        return new StorageRoots(roots, AllowedRoots.FileTree.LOCAL, defaultObjects);
     }
 
     /** The roots as configured (absolute, normalised, each once). */
@@ -55,6 +74,14 @@ public final class StorageRoots {
         } catch (StorageSpecParser.RelativePathException e) {
             throw refused(e.getMessage() + "; it must be an absolute path inside the allowed checkpoint storage"
                     + " roots ");
+        }
+        if (spec instanceof StorageSpec.S3 objects) {
+            if (defaultObjects != null && defaultObjects.sameObjects(objects)) {
+                return defaultObjects;
+            }
+            throw refused(objects.describe() + " is not the operator's default checkpoint storage; S3 storage may be"
+                    + " chosen by a job only when it is det.checkpoint.storage itself, otherwise a directory inside"
+                    + " the allowed checkpoint storage roots ");
         }
         Path target = spec.checkpointRoot();
         Path real;

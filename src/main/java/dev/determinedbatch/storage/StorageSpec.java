@@ -20,17 +20,19 @@ import java.util.Set;
  * <tr><td>{@code {"type": "directory", "container_path": P}}</td><td>as given</td><td>P</td></tr>
  * <tr><td>{@code {"type": "shared_fs", "host_path": H, "storage_path": S}}</td><td>as given</td>
  *     <td>{@code H/S} ({@code S} optional, must stay inside {@code H})</td></tr>
+ * <tr><td>{@code {"type": "s3", "bucket": B, "prefix": P, "endpoint_url": E, "access_key": A,
+ *     "secret_key": S}}</td><td>without the keys</td><td>none: objects, not a directory</td></tr>
  * </table>
  * A map may also be given as JSON text. Relative paths are made absolute against the working
  * directory, since the master and other processes cannot know ours.
  */
-public sealed interface StorageSpec permits StorageSpec.Directory, StorageSpec.SharedFs {
+public sealed interface StorageSpec permits StorageSpec.Directory, StorageSpec.SharedFs, StorageSpec.S3 {
 
     /** The types this project can store into. */
-    List<String> SUPPORTED_TYPES = List.of("directory", "shared_fs");
+    List<String> SUPPORTED_TYPES = List.of("directory", "shared_fs", "s3");
 
     /** Determined's other storage types, named so the error can say "not yet". */
-    Set<String> LATER_TYPES = Set.of("s3", "gcs", "azure");
+    Set<String> LATER_TYPES = Set.of("gcs", "azure");
 
     /** Keys of {@code checkpoint_storage} that apply to every type (retention, read by the master). */
     Set<String> RETENTION_KEYS = Set.of("save_experiment_best", "save_trial_best", "save_trial_latest");
@@ -38,7 +40,11 @@ public sealed interface StorageSpec permits StorageSpec.Directory, StorageSpec.S
     /** The mapping written under {@code checkpoint_storage} and sent with {@code runs/start}. */
     Map<String, Object> config();
 
-    /** The absolute directory that holds one sub-directory per checkpoint uuid. */
+    /**
+     * The absolute directory that holds one sub-directory per checkpoint uuid.
+     *
+     * @throws UnsupportedOperationException for {@link S3}, which has none
+     */
     Path checkpointRoot();
 
     /** A directory storage at {@code path}. */
@@ -132,6 +138,77 @@ public sealed interface StorageSpec permits StorageSpec.Directory, StorageSpec.S
                 throw new IllegalArgumentException("shared_fs storage_path '" + storagePath
                         + "' is not a path: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Determined's {@code s3} storage: objects {@code <prefix>/<uuid>/<path>} in a bucket (opened by
+     * {@code storage.s3}). The keys are never shown: not in {@link #config()}, which goes to the
+     * master, nor in {@link #toString()}.
+     *
+     * @param prefix      null for none
+     * @param endpointUrl null for AWS
+     * @param accessKey   null (with {@code secretKey}) for the AWS default credentials chain
+     * @param otherKeys   retention keys given with it, kept for the config
+     */
+    record S3(String bucket, String prefix, String endpointUrl, String accessKey, String secretKey,
+              Map<String, Object> otherKeys) implements StorageSpec {
+
+        public S3 {
+            if (bucket == null || bucket.isBlank()) {
+                throw new IllegalArgumentException("s3 checkpoint storage needs bucket as a non-empty string");
+            }
+            if ((accessKey == null) != (secretKey == null)) {
+                throw new IllegalArgumentException("s3 checkpoint storage of bucket '" + bucket
+                        + "': give both access_key and secret_key, or neither (then the AWS default credentials chain is used)");
+            }
+            otherKeys = Collections.unmodifiableMap(new LinkedHashMap<>(otherKeys));
+            S3Prefix.normalize(prefix);
+        }
+
+        @Override
+        public Map<String, Object> config() {
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("type", "s3");
+            config.put("bucket", bucket);
+            if (prefix != null) {
+                config.put("prefix", prefix);
+            }
+            if (endpointUrl != null) {
+                config.put("endpoint_url", endpointUrl);
+            }
+            config.putAll(otherKeys);
+            return config;
+        }
+
+        @Override
+        public Path checkpointRoot() {
+            throw new UnsupportedOperationException("s3 checkpoint storage " + describe() + " has no local directory");
+        }
+
+        /**
+         * Whether both name the same objects: bucket, endpoint and prefix as Determined normalises
+         * it (leading and repeated slashes, {@code .}), whatever the credentials.
+         */
+        public boolean sameObjects(S3 other) {
+            return bucket.equals(other.bucket) && java.util.Objects.equals(endpointUrl, other.endpointUrl)
+                    && normalisedPrefix().equals(other.normalisedPrefix());
+        }
+
+        private String normalisedPrefix() {
+            return S3Prefix.normalize(prefix);
+        }
+
+        /** {@code s3://bucket/prefix}, and the endpoint when set; never the keys. */
+        public String describe() {
+            return "s3://" + bucket + (prefix == null || prefix.isEmpty() ? "" : "/" + prefix)
+                    + (endpointUrl == null ? "" : " at " + endpointUrl);
+        }
+
+        @Override
+        public String toString() {
+            return "S3[" + describe() + ", credentials " + (accessKey == null ? "from the default chain"
+                    : "from access_key/secret_key") + "]";
         }
     }
 }

@@ -19,6 +19,8 @@ final class StorageSpecParser {
 
     private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]+):");
     private static final Set<String> DIRECTORY_KEYS = Set.of("type", "container_path");
+    private static final Set<String> S3_KEYS = Set.of("type", "bucket", "prefix", "endpoint_url", "access_key",
+            "secret_key");
     private static final Set<String> SHARED_FS_KEYS = Set.of("type", "host_path", "storage_path",
             "container_path", "propagation", "checkpoint_path", "tensorboard_path");
 
@@ -74,8 +76,11 @@ final class StorageSpecParser {
                         + "' is not a local file URL (expected file:///absolute/path): " + e.getMessage(), e);
             }
         }
+        if (name.equals("s3")) {
+            throw new IllegalArgumentException("checkpoint storage URL '" + text + "': give s3 storage as a mapping,"
+                    + " e.g. {\"type\": \"s3\", \"bucket\": \"b\", \"prefix\": \"p\"}");
+        }
         String type = switch (name) {
-            case "s3" -> "s3";
             case "gs" -> "gcs";
             default -> null;
         };
@@ -97,7 +102,7 @@ final class StorageSpecParser {
         });
         Object type = map.get("type");
         if (!(type instanceof String typeName)) {
-            throw new IllegalArgumentException("checkpoint storage " + map + " has no type; supported types: "
+            throw new IllegalArgumentException("checkpoint storage with the keys " + map.keySet() + " has no type; supported types: "
                     + String.join(", ", StorageSpec.SUPPORTED_TYPES));
         }
         switch (typeName) {
@@ -117,9 +122,15 @@ final class StorageSpecParser {
                 return new StorageSpec.SharedFs(hostPath, (String) storagePath,
                         others(map, SHARED_FS_KEYS, Set.of("type", "host_path", "storage_path"), typeName));
             }
+            case "s3" -> {
+                String bucket = required(map, "bucket", typeName);
+                return new StorageSpec.S3(bucket, optional(map, "prefix"), optional(map, "endpoint_url"),
+                        optional(map, "access_key"), optional(map, "secret_key"),
+                        others(map, S3_KEYS, S3_KEYS, typeName));
+            }
             default -> {
                 if (StorageSpec.LATER_TYPES.contains(typeName)) {
-                    throw notYet(typeName, map.toString());
+                    throw notYet(typeName, "keys " + map.keySet());
                 }
                 throw new IllegalArgumentException("unknown checkpoint storage type '" + typeName
                         + "'; supported types: " + String.join(", ", StorageSpec.SUPPORTED_TYPES));
@@ -130,6 +141,15 @@ final class StorageSpecParser {
     private static IllegalArgumentException notYet(String type, String given) {
         return new IllegalArgumentException(type + " checkpoint storage is not supported yet (" + given
                 + "); supported types: " + String.join(", ", StorageSpec.SUPPORTED_TYPES));
+    }
+
+    /** A string or nothing; the message names the key, never the value (it may be a secret). */
+    private static String optional(Map<String, Object> map, String key) {
+        Object value = map.get(key);
+        if (value != null && !(value instanceof String)) {
+            throw new IllegalArgumentException("s3 checkpoint storage " + key + " must be a string");
+        }
+        return (String) value;
     }
 
     private static String required(Map<String, Object> map, String key, String type) {

@@ -77,7 +77,7 @@ class BadInputIT extends OnTestServer {
                 new BadInput(Map.of("datasetSkipLimit", "-2"), "job parameter 'datasetSkipLimit' must not be negative, got -2"),
                 new BadInput(Map.of("checkpointStorage", "{\"type\": \"nfs\", \"path\": \"/x\"}"),
                         "job parameter 'checkpointStorage' (or det.checkpoint.storage): unknown checkpoint storage"
-                                + " type 'nfs'; supported types: directory, shared_fs"),
+                                + " type 'nfs'; supported types: directory, shared_fs, s3"),
                 new BadInput(Map.of("checkpointStorage", aFile.resolve("checkpoints").toString()),
                         "job parameter 'checkpointStorage' (or det.checkpoint.storage): cannot create checkpoint"
                                 + " storage base " + aFile.resolve("checkpoints")),

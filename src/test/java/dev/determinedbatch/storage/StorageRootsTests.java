@@ -33,6 +33,26 @@ class StorageRootsTests {
     @TempDir
     Path temp;
 
+    /** A job may name S3 storage only when it is the operator's default, and then gets the operator's. */
+    @Test
+    void s3FromAJobOnlyWhenItIsTheOperatorsDefault() {
+        StorageSpec.S3 operators = (StorageSpec.S3) StorageSpec.parse(Map.of("type", "s3", "bucket", "ckpt",
+                "prefix", "team", "access_key", "OPERATOR", "secret_key", "operator-secret"));
+        StorageRoots withS3 = new StorageRoots(List.of(), new Tree(Set.of(), Map.of()), operators);
+        assertThat(withS3.check(Map.of("type", "s3", "bucket", "ckpt", "prefix", "/team/"))).isSameAs(operators);
+        assertThatThrownBy(() -> withS3.check(Map.of("type", "s3", "bucket", "other", "prefix", "team",
+                "access_key", "JOB", "secret_key", "job-secret")))
+                .isInstanceOf(StorageLocationRefusedException.class)
+                .hasMessageContaining("s3://other/team is not the operator's default checkpoint storage")
+                .hasMessageNotContaining("job-secret");
+        assertThatThrownBy(() -> withS3.check(Map.of("type", "s3", "bucket", "ckpt", "prefix", "team/x")))
+                .isInstanceOf(StorageLocationRefusedException.class);
+        assertThatThrownBy(() -> withS3.check("/data/ckpt")).isInstanceOf(StorageLocationRefusedException.class);
+        assertThatThrownBy(() -> roots.check(Map.of("type", "s3", "bucket", "ckpt")))
+                .isInstanceOf(StorageLocationRefusedException.class)
+                .hasMessageContaining("not the operator's default checkpoint storage");
+    }
+
     @Test
     void aRootItselfAndDirectoriesInsideItThatDoNotExistYetAreAllowed() {
         assertThat(roots.check("/data/ckpt").checkpointRoot()).isEqualTo(DATA);
@@ -111,7 +131,7 @@ class StorageRootsTests {
     void malformedLocationsAreStillTheParsersErrorsNotRefusals() {
         assertThatThrownBy(() -> roots.check("{\"type\": \"nfs\"}"))
                 .isNotInstanceOf(StorageLocationRefusedException.class)
-                .hasMessage("unknown checkpoint storage type 'nfs'; supported types: directory, shared_fs");
+                .hasMessage("unknown checkpoint storage type 'nfs'; supported types: directory, shared_fs, s3");
     }
 
     @Test

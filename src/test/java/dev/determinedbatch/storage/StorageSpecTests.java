@@ -103,26 +103,57 @@ class StorageSpecTests {
     }
 
     @Test
-    void objectStoresAreNotSupportedYet() {
-        assertThatThrownBy(() -> StorageSpec.parse("s3://bucket/prefix"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("s3 checkpoint storage is not supported yet")
-                .hasMessageContaining("s3://bucket/prefix");
-        assertThatThrownBy(() -> StorageSpec.parse(Map.of("type", "s3", "bucket", "b")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("s3 checkpoint storage is not supported yet");
+    void otherObjectStoresAreNotSupportedYet() {
         assertThatThrownBy(() -> StorageSpec.parse("gs://bucket"))
                 .hasMessageStartingWith("gcs checkpoint storage is not supported yet");
+        assertThatThrownBy(() -> StorageSpec.parse(Map.of("type", "azure", "connection_string", "secret-value")))
+                .hasMessageStartingWith("azure checkpoint storage is not supported yet")
+                .hasMessageNotContaining("secret-value");
+        assertThatThrownBy(() -> StorageSpec.parse("s3://bucket/prefix"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("give s3 storage as a mapping");
+    }
+
+    @Test
+    void s3IsDeterminedsMappingWithTheKeysNeverShown() {
+        StorageSpec spec = StorageSpec.parse("{\"type\": \"s3\", \"bucket\": \"b\", \"prefix\": \"/runs//a\","
+                + " \"endpoint_url\": \"http://127.0.0.1:9000\", \"access_key\": \"AKIDX\", \"secret_key\": \"s3cr3t\","
+                + " \"save_trial_latest\": 2}");
+        assertThat(spec).isInstanceOf(StorageSpec.S3.class);
+        StorageSpec.S3 s3 = (StorageSpec.S3) spec;
+        assertThat(s3.bucket()).isEqualTo("b");
+        assertThat(s3.accessKey()).isEqualTo("AKIDX");
+        assertThat(s3.secretKey()).isEqualTo("s3cr3t");
+        assertThat(spec.config()).containsExactly(entry("type", "s3"), entry("bucket", "b"), entry("prefix", "/runs//a"),
+                entry("endpoint_url", "http://127.0.0.1:9000"), entry("save_trial_latest", 2L));
+        assertThat(spec.toString()).doesNotContain("s3cr3t").doesNotContain("AKIDX").contains("s3://b/");
+        assertThat(s3.sameObjects((StorageSpec.S3) StorageSpec.parse(Map.of("type", "s3", "bucket", "b",
+                "prefix", "runs/a/", "endpoint_url", "http://127.0.0.1:9000")))).isTrue();
+        assertThat(s3.sameObjects((StorageSpec.S3) StorageSpec.parse(Map.of("type", "s3", "bucket", "b",
+                "prefix", "runs/b", "endpoint_url", "http://127.0.0.1:9000")))).isFalse();
+        assertThatThrownBy(spec::checkpointRoot).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void s3NeedsABucketAndBothKeysOrNone() {
+        assertThatThrownBy(() -> StorageSpec.parse(Map.of("type", "s3")))
+                .hasMessageContaining("s3 checkpoint storage needs bucket");
+        assertThatThrownBy(() -> StorageSpec.parse(Map.of("type", "s3", "bucket", "b", "secret_key", "s3cr3t")))
+                .hasMessageContaining("both access_key and secret_key").hasMessageNotContaining("s3cr3t");
+        assertThatThrownBy(() -> StorageSpec.parse(Map.of("type", "s3", "bucket", "b", "prefix", "a/../../etc")))
+                .hasMessageContaining("'..'");
+        assertThatThrownBy(() -> StorageSpec.parse(Map.of("type", "s3", "bucket", "b", "region", "x")))
+                .hasMessageContaining("unknown key 'region'");
     }
 
     @Test
     void unknownTypeIsNamedWithTheSupportedOnes() {
         assertThatThrownBy(() -> StorageSpec.parse(Map.of("type", "ftp", "host", "h")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown checkpoint storage type 'ftp'; supported types: directory, shared_fs");
+                .hasMessage("unknown checkpoint storage type 'ftp'; supported types: directory, shared_fs, s3");
         assertThatThrownBy(() -> StorageSpec.parse("ftp://host/x"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown scheme 'ftp'").hasMessageContaining("directory or shared_fs");
+                .hasMessageContaining("unknown scheme 'ftp'").hasMessageContaining("directory or shared_fs or s3");
     }
 
     @Test

@@ -1,9 +1,7 @@
 package dev.determinedbatch.storage.s3;
 
 import dev.determinedbatch.storage.CheckpointUuid;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Pattern;
+import dev.determinedbatch.storage.S3Prefix;
 
 /**
  * Object keys as Determined's {@code S3StorageManager} makes them: the prefix normalised by its
@@ -15,13 +13,6 @@ import java.util.regex.Pattern;
  * download and delete of a checkpoint never see it.
  */
 public final class S3Keys {
-
-    /** Determined's banned patterns, matched as Python's {@code re.match} does: from the start. */
-    private static final List<Pattern> BANNED = List.of(
-            Pattern.compile("^.*\\/\\.\\.\\/.*$", Pattern.UNIX_LINES),
-            Pattern.compile("^\\.\\.\\/.*", Pattern.UNIX_LINES),
-            Pattern.compile(".*\\/\\.\\.$", Pattern.UNIX_LINES),
-            Pattern.compile("^\\.\\.$", Pattern.UNIX_LINES));
 
     static final String CHECKSUMS = ".checksums";
 
@@ -43,15 +34,7 @@ public final class S3Keys {
      * @throws IllegalArgumentException when the prefix climbs out with {@code ..}, as Determined refuses it
      */
     public static String normalizePrefix(String prefix) {
-        if (prefix == null || prefix.isEmpty()) {
-            return "";
-        }
-        for (Pattern banned : BANNED) {
-            if (banned.matcher(prefix).lookingAt()) {
-                throw new IllegalArgumentException("S3 prefix '" + prefix + "' must not contain a '..' component");
-            }
-        }
-        return stripLeadingSlashes(normpath(prefix));
+        return S3Prefix.normalize(prefix);
     }
 
     /** {@code <prefix>/<uuid>}, without a trailing slash, as {@code get_storage_prefix}. */
@@ -82,38 +65,5 @@ public final class S3Keys {
     /** {@code os.path.join(a, b)} for a relative {@code b}. */
     private static String join(String a, String b) {
         return a.isEmpty() || a.endsWith("/") ? a + b : a + "/" + b;
-    }
-
-    /** {@code posixpath.normpath}. */
-    static String normpath(String path) {
-        if (path.isEmpty()) {
-            return ".";
-        }
-        int initialSlashes = path.startsWith("/") ? 1 : 0;
-        if (path.startsWith("//") && !path.startsWith("///")) {
-            initialSlashes = 2;
-        }
-        List<String> parts = new ArrayList<>();
-        for (String part : path.split("/", -1)) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (!part.equals("..") || (initialSlashes == 0 && parts.isEmpty())
-                    || (!parts.isEmpty() && parts.get(parts.size() - 1).equals(".."))) {
-                parts.add(part);
-            } else if (!parts.isEmpty()) {
-                parts.remove(parts.size() - 1);
-            }
-        }
-        String joined = "/".repeat(initialSlashes) + String.join("/", parts);
-        return joined.isEmpty() ? "." : joined;
-    }
-
-    private static String stripLeadingSlashes(String path) {
-        int i = 0;
-        while (i < path.length() && path.charAt(i) == '/') {
-            i++;
-        }
-        return path.substring(i);
     }
 }

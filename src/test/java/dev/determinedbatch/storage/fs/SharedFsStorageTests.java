@@ -77,7 +77,7 @@ class SharedFsStorageTests {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("azure checkpoint storage is not supported yet");
         assertThatThrownBy(() -> FileSystemStorages.open(Map.of("type", "nfs", "host_path", root.resolve("x").toString())))
-                .hasMessage("unknown checkpoint storage type 'nfs'; supported types: directory, shared_fs");
+                .hasMessage("unknown checkpoint storage type 'nfs'; supported types: directory, shared_fs, s3");
         assertThat(contents(root)).isEmpty();
     }
 }
