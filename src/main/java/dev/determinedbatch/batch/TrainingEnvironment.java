@@ -19,6 +19,7 @@ import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.JobInstance;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -28,8 +29,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
@@ -48,6 +51,7 @@ public class TrainingEnvironment {
     /** The directories a job's {@code dataset} may be read from; none by default: only the bundled digits. */
     public static final String ALLOWED_DATASET_ROOTS = "determined.batch.dataset.allowed-roots";
     private static final Logger LOG = Logger.getLogger(TrainingEnvironment.class.getName());
+    private final Map<S3Location, S3Storage> objectStorages = new ConcurrentHashMap<>();
 
     private Config config;
 
@@ -202,13 +206,39 @@ public class TrainingEnvironment {
         }
         try {
             if (spec instanceof StorageSpec.S3 objects) {
-                return S3Storage.open(new S3Location(objects.bucket(), objects.prefix(), objects.endpointUrl(),
-                        objects.accessKey(), objects.secretKey()), S3Storage.Options.defaults().withObserver(options.observer()));
+                return objectStorage(objects, options);
             }
             return FileSystemStorages.open(spec, options);
         } catch (IllegalArgumentException | IOException e) {
             throw storageError(e);
         }
+    }
+
+    /**
+     * One open S3 storage per location for the server's life: each holds an HTTP client and its
+     * threads, which a storage per job (or per status request) would leave behind. Opening checks
+     * the bucket and the credentials, so a wrong one fails each job that names it, before training.
+     */
+    private CheckpointStorage objectStorage(StorageSpec.S3 spec, DirectoryStorage.Options options) throws IOException {
+        S3Location location = new S3Location(spec.bucket(), spec.prefix(), spec.endpointUrl(), spec.accessKey(),
+                spec.secretKey());
+        S3Storage open = objectStorages.get(location);
+        if (open != null) {
+            return open;
+        }
+        S3Storage opened = S3Storage.open(location, S3Storage.Options.defaults().withObserver(options.observer()));
+        S3Storage raced = objectStorages.putIfAbsent(location, opened);
+        if (raced != null) {
+            opened.close();
+            return raced;
+        }
+        return opened;
+    }
+
+    @PreDestroy
+    void closeObjectStorages() {
+        objectStorages.values().forEach(S3Storage::close);
+        objectStorages.clear();
     }
 
     private static IllegalArgumentException storageError(Exception e) {
