@@ -17,15 +17,15 @@ import org.jclouds.blobstore.BlobStoreContext;
  * understands (the multipart client's {@code x-amz-mp-object-size}, the CRC32 that DeleteObjects
  * carries): it is told to ignore them, as AWS would accept them.
  */
-final class S3TestServer implements AutoCloseable {
+public final class S3TestServer implements AutoCloseable {
 
-    static final String ACCESS_KEY = "test-access-key";
-    static final String SECRET_KEY = "test-secret-key-never-shown";
+    public static final String ACCESS_KEY = "test-access-key";
+    public static final String SECRET_KEY = "test-secret-key-never-shown";
 
     private final BlobStoreContext context;
     private final S3Proxy proxy;
 
-    S3TestServer(Path directory) throws Exception {
+    public S3TestServer(Path directory) throws Exception {
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", directory.toString());
         context = ContextBuilder.newBuilder("filesystem").overrides(properties).build(BlobStoreContext.class);
@@ -45,7 +45,7 @@ final class S3TestServer implements AutoCloseable {
         }
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + proxy.getPort();
     }
 
@@ -53,11 +53,11 @@ final class S3TestServer implements AutoCloseable {
         return context.getBlobStore();
     }
 
-    void createBucket(String bucket) {
+    public void createBucket(String bucket) {
         context.getBlobStore().createContainerInLocation(null, bucket);
     }
 
-    S3Location location(String bucket, String prefix) {
+    public S3Location location(String bucket, String prefix) {
         return new S3Location(bucket, prefix, endpoint(), ACCESS_KEY, SECRET_KEY);
     }
 
