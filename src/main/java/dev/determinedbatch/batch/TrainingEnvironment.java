@@ -13,7 +13,6 @@ import dev.determinedbatch.storage.StorageRoots;
 import dev.determinedbatch.storage.StorageSpec;
 import dev.determinedbatch.storage.fs.DirectoryStorage;
 import dev.determinedbatch.storage.fs.FileSystemStorages;
-import dev.determinedbatch.storage.s3.S3Location;
 import dev.determinedbatch.storage.s3.S3Storage;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
@@ -51,7 +50,7 @@ public class TrainingEnvironment {
     /** The directories a job's {@code dataset} may be read from; none by default: only the bundled digits. */
     public static final String ALLOWED_DATASET_ROOTS = "determined.batch.dataset.allowed-roots";
     private static final Logger LOG = Logger.getLogger(TrainingEnvironment.class.getName());
-    private final Map<S3Location, S3Storage> objectStorages = new ConcurrentHashMap<>();
+    private final Map<StorageSpec.S3, S3Storage> objectStorages = new ConcurrentHashMap<>();
 
     private Config config;
 
@@ -220,14 +219,12 @@ public class TrainingEnvironment {
      * the bucket and the credentials, so a wrong one fails each job that names it, before training.
      */
     private CheckpointStorage objectStorage(StorageSpec.S3 spec, DirectoryStorage.Options options) throws IOException {
-        S3Location location = new S3Location(spec.bucket(), spec.prefix(), spec.endpointUrl(), spec.accessKey(),
-                spec.secretKey());
-        S3Storage open = objectStorages.get(location);
+        S3Storage open = objectStorages.get(spec);
         if (open != null) {
             return open;
         }
-        S3Storage opened = S3Storage.open(location, S3Storage.Options.defaults().withObserver(options.observer()));
-        S3Storage raced = objectStorages.putIfAbsent(location, opened);
+        S3Storage opened = S3Storage.open(spec, S3Storage.Options.defaults().withObserver(options.observer()));
+        S3Storage raced = objectStorages.putIfAbsent(spec, opened);
         if (raced != null) {
             opened.close();
             return raced;

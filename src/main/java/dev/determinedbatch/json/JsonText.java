@@ -54,7 +54,7 @@ public final class JsonText {
 
     /** Reads a JSON object, e.g. a checkpoint's metadata: arbitrary JSON as plain values. */
     @SuppressWarnings("unchecked")
-    public static Map<String, Object> readObject(String text) {
+    public static Map<String, Object> readJsonObject(String text) {
         Object value = read(text);
         if (!(value instanceof Map)) {
             throw new IllegalArgumentException("expected a JSON object, got: " + abbreviate(text));

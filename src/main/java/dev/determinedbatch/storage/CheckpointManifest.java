@@ -58,7 +58,7 @@ public record CheckpointManifest(Map<String, FileChecksum> files) {
     public static CheckpointManifest parse(String uuid, String name, byte[] json) throws CorruptCheckpointException {
         Map<String, Object> manifest;
         try {
-            manifest = JsonText.readObject(new String(json, StandardCharsets.UTF_8));
+            manifest = JsonText.readJsonObject(new String(json, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             throw malformed(uuid, name, "not a JSON object: " + e.getMessage());
         }

@@ -55,7 +55,7 @@ public final class CheckpointMetadata {
     public static Map<String, Object> parse(byte[] json, String where) {
         Map<String, Object> metadata;
         try {
-            metadata = JsonText.readObject(new String(json, StandardCharsets.UTF_8));
+            metadata = JsonText.readJsonObject(new String(json, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + " is not a JSON object: " + e.getMessage(), e);
         }

@@ -199,16 +199,22 @@ public sealed interface StorageSpec permits StorageSpec.Directory, StorageSpec.S
             return S3Prefix.normalize(prefix);
         }
 
-        /** {@code s3://bucket/prefix}, and the endpoint when set; never the keys. */
+        /** Whether the keys are given, else the AWS default credentials chain is used. */
+        public boolean hasStaticCredentials() {
+            return accessKey != null;
+        }
+
+        /** {@code s3://bucket/prefix} (the prefix as Determined normalises it), and the endpoint when set; never the keys. */
         public String describe() {
-            return "s3://" + bucket + (prefix == null || prefix.isEmpty() ? "" : "/" + prefix)
+            String normalised = normalisedPrefix();
+            return "s3://" + bucket + (normalised.isEmpty() ? "" : "/" + normalised)
                     + (endpointUrl == null ? "" : " at " + endpointUrl);
         }
 
         @Override
         public String toString() {
-            return "S3[" + describe() + ", credentials " + (accessKey == null ? "from the default chain"
-                    : "from access_key/secret_key") + "]";
+            return "S3[" + describe() + ", credentials " + (hasStaticCredentials() ? "from access_key/secret_key"
+                    : "from the default chain") + "]";
         }
     }
 }

@@ -42,7 +42,7 @@ final class StorageSpecParser {
         if (configured instanceof CharSequence || configured instanceof URI) {
             String text = configured.toString().strip();
             if (text.startsWith("{")) {
-                return fromMap(JsonText.readObject(text), absoluteOnly);
+                return fromMap(JsonText.readJsonObject(text), absoluteOnly);
             }
             return fromLocation(text, absoluteOnly);
         }

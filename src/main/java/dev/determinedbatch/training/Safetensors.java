@@ -78,7 +78,7 @@ final class Safetensors {
         }
         JsonFields header;
         try {
-            header = JsonFields.of(JsonText.readObject(json), file + " header");
+            header = JsonFields.of(JsonText.readJsonObject(json), file + " header");
         } catch (IllegalArgumentException e) {
             throw new IOException(file + " has a bad header: " + e.getMessage(), e);
         }

@@ -241,12 +241,12 @@ public final class TrainingJobBenchmark {
         if (started.statusCode() != 201) {
             throw new IllegalStateException("starting job train answered " + started.statusCode() + ": " + started.body());
         }
-        long id = ((Number) JsonText.readObject(started.body()).get("executionId")).longValue();
+        long id = ((Number) JsonText.readJsonObject(started.body()).get("executionId")).longValue();
         URI execution = server.base().resolve("api/jobexecutions/" + id);
         long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
         Map<String, Object> entity;
         while (true) {
-            entity = JsonText.readObject(http.send(HttpRequest.newBuilder(execution).timeout(Duration.ofSeconds(60))
+            entity = JsonText.readJsonObject(http.send(HttpRequest.newBuilder(execution).timeout(Duration.ofSeconds(60))
                     .header("Authorization", TestApiUsers.OPERATOR.basicAuthorization())
                     .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString()).body());
             String status = String.valueOf(entity.get("batchStatus"));

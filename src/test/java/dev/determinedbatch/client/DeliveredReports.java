@@ -31,7 +31,7 @@ final class DeliveredReports {
         return master.requests().stream().filter(r -> r.status() == 200 && r.method().equals("POST"))
                 .filter(r -> r.path().endsWith("/metrics") || r.path().equals("/api/v1/checkpoints"))
                 .map(r -> {
-                    Map<String, Object> body = JsonText.readObject(r.body());
+                    Map<String, Object> body = JsonText.readJsonObject(r.body());
                     if (r.path().equals("/api/v1/checkpoints")) {
                         return "checkpoint " + body.get("uuid");
                     }

@@ -44,7 +44,7 @@ public record GoldenRequests(List<Canonical> requests) {
                 if (line.isBlank()) {
                     continue;
                 }
-                Map<String, Object> request = JsonText.readObject(line);
+                Map<String, Object> request = JsonText.readJsonObject(line);
                 @SuppressWarnings("unchecked")
                 Map<String, Object> headers = (Map<String, Object>) request.get("headers");
                 out.add(canonical((String) request.get("method"), (String) request.get("path"),

@@ -116,7 +116,7 @@ class LeftoverCourierTests {
                             Stream.of("POST /api/v1/checkpoints", "POST /api/v1/trials/" + trialId + "/metrics")),
                             Stream.of("PATCH /api/v1/trials/" + trialId)).toArray(String[]::new));
             RecordedRequest patch = delivery.get(delivery.size() - 1);
-            assertThat(JsonText.readObject(patch.body()))
+            assertThat(JsonText.readJsonObject(patch.body()))
                     .isEqualTo(Map.of("trialId", trialId, "state", ending.wireName()));
             assertThat(patch.status()).isEqualTo(200);
             assertThat(master.state().trial(trialId).state()).isEqualTo(ending.wireName());
@@ -264,7 +264,7 @@ class LeftoverCourierTests {
     private List<String> metricPosts() {
         return master.requests().stream().filter(r -> r.method().equals("POST") && r.path().endsWith("/metrics"))
                 .map(r -> {
-                    Map<String, Object> body = JsonText.readObject(r.body());
+                    Map<String, Object> body = JsonText.readJsonObject(r.body());
                     Map<String, Object> metrics = (Map<String, Object>) body.get("metrics");
                     return body.get("group") + " " + Long.parseLong(String.valueOf(metrics.get("stepsCompleted")))
                             + " (run " + metrics.get("trialRunId") + ")";

@@ -106,7 +106,7 @@ class AuthenticationIT extends OnTestServer {
                 .filter(r -> r.path().equals("/api/v1/auth/login")).toList();
         assertThat(logins).isNotEmpty().allSatisfy(login -> {
             assertThat(login.status()).isEqualTo(200);
-            assertThat(JsonText.readObject(login.body())).containsEntry("username", ItMaster.secret("det.user"));
+            assertThat(JsonText.readJsonObject(login.body())).containsEntry("username", ItMaster.secret("det.user"));
         });
     }
 

@@ -72,7 +72,7 @@ final class TrainingApi {
         String text = response.body() == null ? "" : response.body();
         // the server's own 401/403 pages are HTML, not JSON
         boolean object = text.stripLeading().startsWith("{");
-        return new Answer(response.statusCode(), object ? JsonText.readObject(text) : Map.of(), text);
+        return new Answer(response.statusCode(), object ? JsonText.readJsonObject(text) : Map.of(), text);
     }
 
     Answer start(String job, Map<String, ?> parameters) throws IOException, InterruptedException {

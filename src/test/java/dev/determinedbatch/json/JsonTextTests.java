@@ -64,8 +64,8 @@ class JsonTextTests {
 
     @Test
     void anObjectIsExpectedWhereOneIsRead() {
-        assertThatThrownBy(() -> JsonText.readObject("[1]")).hasMessageContaining("expected a JSON object");
-        assertThat(JsonText.readObject("{\"a\": {\"b\": [1]}}")).isEqualTo(Map.of("a", Map.of("b", List.of(1L))));
+        assertThatThrownBy(() -> JsonText.readJsonObject("[1]")).hasMessageContaining("expected a JSON object");
+        assertThat(JsonText.readJsonObject("{\"a\": {\"b\": [1]}}")).isEqualTo(Map.of("a", Map.of("b", List.of(1L))));
     }
 
     @Test

@@ -29,7 +29,7 @@ class AuthAndErrorTests {
     void theGoldenLoginBodyGetsAToken() throws IOException, InterruptedException {
         master.addUser("determined", "secretPW1");
         String line = Files.readString(Path.of("src/test/resources/golden/login.jsonl"), StandardCharsets.UTF_8).trim();
-        Map<String, Object> recorded = JsonText.readObject(line);
+        Map<String, Object> recorded = JsonText.readJsonObject(line);
         assertThat((String) recorded.get("body")).contains(Users.clientHash("secretPW1"))
                 .contains("744bb6b4");
 

@@ -95,7 +95,7 @@ class GoldenReplayTests {
         List<Golden> out = new ArrayList<>();
         for (String line : Files.readAllLines(GOLDEN.resolve(file), StandardCharsets.UTF_8)) {
             if (!line.isBlank()) {
-                Map<String, Object> r = JsonText.readObject(line);
+                Map<String, Object> r = JsonText.readJsonObject(line);
                 out.add(new Golden((String) r.get("method"), (String) r.get("path"), (String) r.get("body")));
             }
         }

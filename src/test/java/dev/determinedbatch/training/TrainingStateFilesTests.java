@@ -71,7 +71,7 @@ class TrainingStateFilesTests {
         assertThat(headerLength % 8).as("header padded so the data is 8-aligned").isZero();
         String json = new String(file, 8, (int) headerLength, StandardCharsets.UTF_8);
         assertThat(json).startsWith("{");
-        Map<String, Object> header = JsonText.readObject(json);
+        Map<String, Object> header = JsonText.readJsonObject(json);
         assertThat(header.keySet()).containsExactly("__metadata__", "hidden.weight", "hidden.bias", "output.weight", "output.bias");
         assertThat(header.get("__metadata__")).isEqualTo(Map.of("formatVersion", "1", "contents", "model weights"));
         Map<String, List<Long>> shapes = Map.of("hidden.weight", List.of(16L, 64L), "hidden.bias", List.of(16L),
@@ -104,7 +104,7 @@ class TrainingStateFilesTests {
 
     @Test
     void trainerJsonHoldsTheSmallState() throws IOException {
-        Map<String, Object> json = JsonText.readObject(Files.readString(dir.resolve("trainer.json")));
+        Map<String, Object> json = JsonText.readJsonObject(Files.readString(dir.resolve("trainer.json")));
         assertThat(json.keySet()).containsExactly("formatVersion", "parameters", "stepsCompleted", "epoch",
                 "positionInEpoch", "rng", "permutation");
         assertThat(json.get("formatVersion")).isEqualTo(1L);
@@ -215,6 +215,6 @@ class TrainingStateFilesTests {
     private static Map<String, Object> header(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         long length = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        return JsonText.readObject(new String(bytes, 8, (int) length, StandardCharsets.UTF_8));
+        return JsonText.readJsonObject(new String(bytes, 8, (int) length, StandardCharsets.UTF_8));
     }
 }

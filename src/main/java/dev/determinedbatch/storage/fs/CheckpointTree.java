@@ -1,6 +1,7 @@
 package dev.determinedbatch.storage.fs;
 
 import dev.determinedbatch.files.Durable;
+import dev.determinedbatch.files.FileTrees;
 import dev.determinedbatch.storage.CheckpointManifest;
 import dev.determinedbatch.storage.CheckpointMetadata;
 import dev.determinedbatch.storage.FileChecksum;
@@ -9,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
@@ -37,7 +37,7 @@ final class CheckpointTree {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 if (!dir.equals(root)) {
-                    resources.put(relative(root, dir) + "/", 0L);
+                    resources.put(FileTrees.relativeName(root, dir) + "/", 0L);
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -45,12 +45,12 @@ final class CheckpointTree {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 if (!attrs.isSymbolicLink()) {
-                    resources.put(relative(root, file), attrs.size());
+                    resources.put(FileTrees.relativeName(root, file), attrs.size());
                 } else if (Files.isDirectory(file)) {
-                    resources.put(relative(root, file) + "/", 0L);
+                    resources.put(FileTrees.relativeName(root, file) + "/", 0L);
                 } else {
                     // a dangling link has no size; reading must not fail over a foreign oddity
-                    resources.put(relative(root, file), Files.exists(file) ? Files.size(file) : 0L);
+                    resources.put(FileTrees.relativeName(root, file), Files.exists(file) ? Files.size(file) : 0L);
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -89,7 +89,7 @@ final class CheckpointTree {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 if (!dir.equals(root)) {
-                    resources.put(relative(root, dir) + "/", 0L);
+                    resources.put(FileTrees.relativeName(root, dir) + "/", 0L);
                 }
                 directories.add(dir);
                 return FileVisitResult.CONTINUE;
@@ -98,15 +98,15 @@ final class CheckpointTree {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 if (!attrs.isRegularFile()) {
-                    throw new IllegalArgumentException("checkpoint file '" + relative(root, file) + "' in " + root
+                    throw new IllegalArgumentException("checkpoint file '" + FileTrees.relativeName(root, file) + "' in " + root
                             + " is " + (attrs.isSymbolicLink() ? "a symbolic link" : "not a regular file")
                             + "; a checkpoint may hold only regular files and directories");
                 }
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
                     FileChecksum checksum = FileChecksum.of(channel);
                     channel.force(true);
-                    resources.put(relative(root, file), checksum.size());
-                    checksums.put(relative(root, file), checksum);
+                    resources.put(FileTrees.relativeName(root, file), checksum.size());
+                    checksums.put(FileTrees.relativeName(root, file), checksum);
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -136,61 +136,12 @@ final class CheckpointTree {
         return bytes.length;
     }
 
-    /**
-     * Deletes a tree without following links; what is already gone is fine.
-     *
-     * @return whether there was anything to delete
-     */
-    static boolean delete(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return false;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                if (failure != null && !(failure instanceof NoSuchFileException)) {
-                    throw failure;
-                }
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
-                // another cleaner got there first
-                if (failure instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw failure;
-            }
-        });
-        return true;
-    }
-
     /** Deletes after a failure; a second failure is added to the first rather than hiding it. */
     static void deleteAfter(Throwable failure, Path root) {
         try {
-            delete(root);
+            FileTrees.delete(root);
         } catch (IOException | RuntimeException e) {
             failure.addSuppressed(e);
         }
-    }
-
-    /** Resource names use '/' whatever the platform, as Determined's master stores them. */
-    private static String relative(Path root, Path path) {
-        StringBuilder name = new StringBuilder();
-        for (Path part : root.relativize(path)) {
-            if (name.length() > 0) {
-                name.append('/');
-            }
-            name.append(part);
-        }
-        return name.toString();
     }
 }

@@ -1,6 +1,7 @@
 package dev.determinedbatch.storage.fs;
 
 import dev.determinedbatch.files.Durable;
+import dev.determinedbatch.files.FileTrees;
 import dev.determinedbatch.storage.CheckpointDirectory;
 import dev.determinedbatch.storage.CheckpointMetadata;
 import dev.determinedbatch.storage.CheckpointNotFoundException;
@@ -258,7 +259,7 @@ public final class DirectoryStorage implements CheckpointStorage {
             return;
         }
         Durable.forceDirectory(base);
-        CheckpointTree.delete(aside);
+        FileTrees.delete(aside);
         sidecars.delete(uuid);
     }
 

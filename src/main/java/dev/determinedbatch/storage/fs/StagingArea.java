@@ -1,5 +1,6 @@
 package dev.determinedbatch.storage.fs;
 
+import dev.determinedbatch.files.FileTrees;
 import dev.determinedbatch.storage.CheckpointUuid;
 
 import java.io.IOException;
@@ -85,7 +86,7 @@ final class StagingArea {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(area)) {
             for (Path entry : entries) {
                 Owner owner = Owner.of(entry.getFileName().toString());
-                if (isAbandoned(entry, owner) && CheckpointTree.delete(entry)) {
+                if (isAbandoned(entry, owner) && FileTrees.delete(entry)) {
                     removed++;
                     if (owner != null) {
                         removedUuids.add(owner.uuid);

@@ -20,21 +20,12 @@ public final class S3Keys {
 
     /** @param prefix the {@code prefix} of the storage config, or null */
     public S3Keys(String prefix) {
-        this.prefix = normalizePrefix(prefix);
+        this.prefix = S3Prefix.normalize(prefix);
     }
 
     /** The prefix as Determined normalises it; "" for none. */
     public String prefix() {
         return prefix;
-    }
-
-    /**
-     * {@code normalize_prefix} of Determined's {@code s3.py}.
-     *
-     * @throws IllegalArgumentException when the prefix climbs out with {@code ..}, as Determined refuses it
-     */
-    public static String normalizePrefix(String prefix) {
-        return S3Prefix.normalize(prefix);
     }
 
     /** {@code <prefix>/<uuid>}, without a trailing slash, as {@code get_storage_prefix}. */

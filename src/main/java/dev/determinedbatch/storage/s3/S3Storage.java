@@ -1,5 +1,6 @@
 package dev.determinedbatch.storage.s3;
 
+import dev.determinedbatch.files.FileTrees;
 import dev.determinedbatch.storage.CheckpointDirectory;
 import dev.determinedbatch.storage.CheckpointMetadata;
 import dev.determinedbatch.storage.CheckpointNotFoundException;
@@ -10,10 +11,10 @@ import dev.determinedbatch.storage.CheckpointVerifier;
 import dev.determinedbatch.storage.CheckpointWriter;
 import dev.determinedbatch.storage.CorruptCheckpointException;
 import dev.determinedbatch.storage.StoreObserver;
+import dev.determinedbatch.storage.StorageSpec;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import dev.determinedbatch.storage.Verification;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,25 +26,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
-import software.amazon.awssdk.core.async.AsyncResponseTransformer;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.multipart.MultipartConfiguration;
 import software.amazon.awssdk.transfer.s3.S3TransferManager;
 import software.amazon.awssdk.transfer.s3.model.DownloadFileRequest;
 import software.amazon.awssdk.transfer.s3.model.UploadFileRequest;
@@ -122,17 +109,19 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
         }
     }
 
-    private final S3Location location;
+    private final StorageSpec.S3 location;
     private final S3Keys keys;
     private final Options options;
+    private final S3Bucket bucket;
     private final S3AsyncClient client;
     private final S3TransferManager transfers;
 
-    private S3Storage(S3Location location, Options options, S3AsyncClient client) {
+    private S3Storage(StorageSpec.S3 location, Options options, S3Bucket bucket) {
         this.location = location;
         this.keys = new S3Keys(location.prefix());
         this.options = options;
-        this.client = client;
+        this.bucket = bucket;
+        this.client = bucket.client();
         this.transfers = S3TransferManager.builder().s3Client(client).build();
     }
 
@@ -140,13 +129,12 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
      * Connects and checks that the bucket exists and the credentials reach it, so that a wrong
      * bucket or key fails here, before any training, with a message naming the bucket (never a key).
      */
-    public static S3Storage open(S3Location location, Options options) throws IOException {
+    public static S3Storage open(StorageSpec.S3 location, Options options) throws IOException {
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(options, "options");
-        S3AsyncClient client = client(location, options);
-        S3Storage storage = new S3Storage(location, options, client);
+        S3Storage storage = new S3Storage(location, options, S3Bucket.connect(location, options));
         try {
-            storage.await(client.headBucket(b -> b.bucket(location.bucket())), "check the bucket");
+            storage.bucket.check();
         } catch (IOException | RuntimeException e) {
             storage.close();
             throw e;
@@ -154,48 +142,15 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
         return storage;
     }
 
-    public static S3Storage open(S3Location location) throws IOException {
+    public static S3Storage open(StorageSpec.S3 location) throws IOException {
         return open(location, Options.defaults());
     }
 
-    private static S3AsyncClient client(S3Location location, Options options) {
-        AwsCredentialsProvider credentials = location.hasStaticCredentials()
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(location.accessKey(), location.secretKey()))
-                : DefaultCredentialsProvider.builder().build();
-        S3AsyncClientBuilder builder = S3AsyncClient.builder()
-                .credentialsProvider(credentials)
-                .region(region())
-                // the manifest's CRC32C checks the bytes end to end; S3-compatible servers vary in
-                // which of the SDK's newer checksum headers they understand
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .multipartEnabled(true)
-                .multipartConfiguration(MultipartConfiguration.builder()
-                        .thresholdInBytes(options.multipartThreshold())
-                        .minimumPartSizeInBytes(options.partSize())
-                        .build())
-                .overrideConfiguration(o -> options.interceptors().forEach(o::addExecutionInterceptor));
-        if (location.endpointUrl() != null) {
-            // as boto3 with an endpoint_url: S3-compatible servers address buckets by path
-            builder.endpointOverride(URI.create(location.endpointUrl())).forcePathStyle(true);
-        }
-        return builder.build();
-    }
-
-    /** The region of the default chain (AWS_REGION, profile); us-east-1 when none is set, as boto3. */
-    private static Region region() {
-        try {
-            return new DefaultAwsRegionProviderChain().getRegion();
-        } catch (SdkException noRegion) {
-            return Region.US_EAST_1;
-        }
-    }
-
-    public S3Location location() {
+    public StorageSpec.S3 location() {
         return location;
     }
 
-    /** Determined's {@code s3} config without credentials (see {@link S3Location#config()}). */
+    /** Determined's {@code s3} config without credentials (see {@link StorageSpec.S3#config()}). */
     @Override
     public Map<String, Object> config() {
         return location.config();
@@ -218,7 +173,7 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
             uploading = true;
             uploadAll(uuid, staging, staged, metadataJson);
             // last: its existence is what makes the checkpoint complete
-            await(client.putObject(p -> p.bucket(location.bucket()).key(keys.manifestKey(uuid)),
+            bucket.await(client.putObject(p -> p.bucket(location.bucket()).key(keys.manifestKey(uuid)),
                     AsyncRequestBody.fromBytes(staged.manifest().render())), "write the checksum manifest of " + uuid);
             options.observer().reached(uuid, StoreObserver.Phase.PUBLISHED);
             return stored;
@@ -228,7 +183,7 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
             }
             throw failure;
         } finally {
-            StagedCheckpoint.delete(staging);
+            FileTrees.delete(staging);
         }
     }
 
@@ -247,15 +202,15 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
         uploads.add(client.putObject(p -> p.bucket(location.bucket()).key(keys.objectKey(uuid, CheckpointMetadata.FILE_NAME)),
                 AsyncRequestBody.fromBytes(metadataJson)));
         // allOf ends when every upload has ended, so nothing is still writing when a failure cleans up
-        await(CompletableFuture.allOf(uploads.toArray(CompletableFuture[]::new)), "upload checkpoint " + uuid);
+        bucket.await(CompletableFuture.allOf(uploads.toArray(CompletableFuture[]::new)), "upload checkpoint " + uuid);
     }
 
     /** After a failed store: its objects go, so that only what a crash interrupts is ever left. */
     private void deleteAfter(Throwable failure, String uuid) {
         try {
-            await(client.deleteObject(d -> d.bucket(location.bucket()).key(keys.manifestKey(uuid))),
+            bucket.await(client.deleteObject(d -> d.bucket(location.bucket()).key(keys.manifestKey(uuid))),
                     "delete the manifest of " + uuid);
-            deleteObjects(listObjects(keys.checkpointPrefix(uuid) + "/"), uuid);
+            bucket.delete(bucket.list(keys.checkpointPrefix(uuid) + "/"), uuid);
         } catch (IOException | RuntimeException e) {
             failure.addSuppressed(e);
         }
@@ -279,7 +234,7 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
             CheckpointVerifier.verify(checkpoint, manifestFile, S3Keys.manifestName(uuid), verification);
             return reader.read(checkpoint);
         } finally {
-            StagedCheckpoint.delete(temp);
+            FileTrees.delete(temp);
         }
     }
 
@@ -307,7 +262,7 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
                     .destination(target)
                     .build()).completionFuture());
         }
-        await(CompletableFuture.allOf(downloads.toArray(CompletableFuture[]::new)), "download checkpoint " + uuid);
+        bucket.await(CompletableFuture.allOf(downloads.toArray(CompletableFuture[]::new)), "download checkpoint " + uuid);
     }
 
     @Override
@@ -328,7 +283,7 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
     public List<StoredCheckpoint> list() throws IOException {
         String directory = keys.manifestDirectory();
         List<StoredCheckpoint> found = new ArrayList<>();
-        for (S3Object manifest : listObjects(directory)) {
+        for (S3Object manifest : bucket.list(directory)) {
             String name = manifest.key().substring(directory.length());
             if (!name.endsWith(".json") || !CheckpointUuid.isValid(name.substring(0, name.length() - 5))) {
                 continue;
@@ -351,9 +306,9 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
     @Override
     public void delete(String uuid) throws IOException {
         CheckpointUuid.require(uuid);
-        await(client.deleteObject(d -> d.bucket(location.bucket()).key(keys.manifestKey(uuid))),
+        bucket.await(client.deleteObject(d -> d.bucket(location.bucket()).key(keys.manifestKey(uuid))),
                 "delete the manifest of " + uuid);
-        deleteObjects(listObjects(keys.checkpointPrefix(uuid) + "/"), uuid);
+        bucket.delete(bucket.list(keys.checkpointPrefix(uuid) + "/"), uuid);
     }
 
     /**
@@ -369,7 +324,7 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
     @Override
     public void close() {
         transfers.close();
-        client.close();
+        bucket.close();
     }
 
     @Override
@@ -383,7 +338,7 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
     /** A checkpoint's metadata and objects; its manifest is checked by the caller. */
     private Loaded load(String uuid) throws IOException {
         String prefix = keys.checkpointPrefix(uuid) + "/";
-        List<S3Object> objects = listObjects(prefix);
+        List<S3Object> objects = bucket.list(prefix);
         Map<String, Long> resources = new LinkedHashMap<>();
         for (S3Object object : objects) {
             String relative = object.key().substring(prefix.length());
@@ -395,7 +350,7 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
             throw new CheckpointNotFoundException(uuid, location.describe(), "it has no " + CheckpointMetadata.FILE_NAME);
         }
         String metadataKey = keys.objectKey(uuid, CheckpointMetadata.FILE_NAME);
-        byte[] json = get(metadataKey).orElseThrow(() -> new CheckpointNotFoundException(uuid, location.describe(),
+        byte[] json = bucket.get(metadataKey).orElseThrow(() -> new CheckpointNotFoundException(uuid, location.describe(),
                 "it was deleted while being read"));
         Map<String, Object> metadata;
         try {
@@ -407,86 +362,6 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
     }
 
     private Optional<byte[]> manifest(String uuid) throws IOException {
-        return get(keys.manifestKey(uuid));
-    }
-
-    /** An object's bytes; empty when there is no such key. */
-    private Optional<byte[]> get(String key) throws IOException {
-        try {
-            return Optional.of(await(client.getObject(g -> g.bucket(location.bucket()).key(key),
-                    AsyncResponseTransformer.toBytes()), "read " + key).asByteArray());
-        } catch (NotThere missing) {
-            return Optional.empty();
-        }
-    }
-
-    private List<S3Object> listObjects(String prefix) throws IOException {
-        List<S3Object> objects = new ArrayList<>();
-        await(client.listObjectsV2Paginator(l -> l.bucket(location.bucket()).prefix(prefix))
-                .contents().subscribe(objects::add), "list " + prefix);
-        return objects;
-    }
-
-    /**
-     * One DeleteObject per object, in parallel: a checkpoint has few objects, and DeleteObjects
-     * needs a request checksum that not every S3-compatible server accepts.
-     */
-    private void deleteObjects(List<S3Object> objects, String uuid) throws IOException {
-        List<CompletableFuture<?>> deletes = new ArrayList<>();
-        for (S3Object object : objects) {
-            deletes.add(client.deleteObject(d -> d.bucket(location.bucket()).key(object.key())));
-        }
-        await(CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new)), "delete checkpoint " + uuid);
-    }
-
-    /** No such key (HTTP 404 on an object): told apart so that callers can answer "not there". */
-    private static final class NotThere extends IOException {
-        NotThere(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    /**
-     * Waits for a request and turns its failure into an IOException whose message names the bucket
-     * and what was tried, never a credential: the SDK's messages hold none, but only the status and
-     * error code are taken from them.
-     */
-    private <T> T await(CompletableFuture<T> future, String what) throws IOException {
-        try {
-            return future.join();
-        } catch (CompletionException | java.util.concurrent.CancellationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            while (cause instanceof CompletionException && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            throw failure(what, cause);
-        }
-    }
-
-    private IOException failure(String what, Throwable cause) {
-        String bucket = "S3 bucket '" + location.bucket() + "'"
-                + (location.endpointUrl() == null ? "" : " at " + location.endpointUrl());
-        if (cause instanceof S3Exception s3) {
-            String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
-            int status = s3.statusCode();
-            if ("NoSuchBucket".equals(code) || (status == 404 && what.equals("check the bucket"))) {
-                return new IOException(bucket + " does not exist (" + what + ": HTTP 404)", cause);
-            }
-            if (status == 404) {
-                return new NotThere(what + " in " + location.describe() + ": no such key", cause);
-            }
-            if (status == 401 || status == 403) {
-                return new IOException(bucket + " refused the credentials (" + what + ": HTTP " + status
-                        + (code == null ? "" : " " + code) + "); check the storage's access_key and secret_key,"
-                        + " or the AWS default credentials chain when they are not set", cause);
-            }
-            return new IOException("cannot " + what + " in " + bucket + ": HTTP " + status
-                    + (code == null ? "" : " " + code), cause);
-        }
-        if (cause instanceof IOException io) {
-            return new IOException("cannot " + what + " in " + bucket + ": " + io.getMessage(), io);
-        }
-        String reason = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-        return new IOException("cannot " + what + " in " + bucket + ": " + reason, cause);
+        return bucket.get(keys.manifestKey(uuid));
     }
 }

@@ -1,5 +1,6 @@
 package dev.determinedbatch.storage.s3;
 
+import dev.determinedbatch.files.FileTrees;
 import dev.determinedbatch.storage.CheckpointManifest;
 import dev.determinedbatch.storage.CheckpointMetadata;
 import dev.determinedbatch.storage.FileChecksum;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -50,7 +50,7 @@ record StagedCheckpoint(List<String> files, List<String> directories, Map<String
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 if (!dir.equals(root)) {
-                    String name = relative(root, dir) + "/";
+                    String name = FileTrees.relativeName(root, dir) + "/";
                     directories.add(name);
                     resources.put(name, 0L);
                 }
@@ -59,7 +59,7 @@ record StagedCheckpoint(List<String> files, List<String> directories, Map<String
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                String name = relative(root, file);
+                String name = FileTrees.relativeName(root, file);
                 if (!attrs.isRegularFile()) {
                     throw new IllegalArgumentException("checkpoint file '" + name + "' is "
                             + (attrs.isSymbolicLink() ? "a symbolic link" : "not a regular file")
@@ -77,48 +77,5 @@ record StagedCheckpoint(List<String> files, List<String> directories, Map<String
         directories.sort(null);
         return new StagedCheckpoint(List.copyOf(files), List.copyOf(directories), resources,
                 new CheckpointManifest(checksums));
-    }
-
-    /** Deletes a local tree without following links; what is gone already is fine. */
-    static void delete(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
-                if (failure instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw failure;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                if (failure != null && !(failure instanceof NoSuchFileException)) {
-                    throw failure;
-                }
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    /** Resource names use '/' whatever the platform, as Determined's master stores them. */
-    private static String relative(Path root, Path path) {
-        StringBuilder name = new StringBuilder();
-        for (Path part : root.relativize(path)) {
-            if (name.length() > 0) {
-                name.append('/');
-            }
-            name.append(part);
-        }
-        return name.toString();
     }
 }

@@ -32,7 +32,7 @@ class TrainingCheckpointMetadataTests {
 
     @Test
     void readsBackWhatItWroteThroughTheJsonOfMetadataJson() {
-        Map<String, Object> stored = JsonText.readObject(PythonJson.indented(full().toMap()));
+        Map<String, Object> stored = JsonText.readJsonObject(PythonJson.indented(full().toMap()));
         assertThat(TrainingCheckpointMetadata.read("u", stored)).isEqualTo(full());
     }
 

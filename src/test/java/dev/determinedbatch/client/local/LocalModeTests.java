@@ -50,7 +50,7 @@ class LocalModeTests {
             session.metrics().reportProgress(0.5);
         }
         List<Map<String, Object>> events = Files.readAllLines(metricsFile()).stream()
-                .map(JsonText::readObject).toList();
+                .map(JsonText::readJsonObject).toList();
         assertThat(events).extracting(e -> e.get("event"))
                 .containsExactly("start", "state", "metrics", "metrics", "progress", "state");
         assertThat(events.get(2)).containsEntry("group", "training").containsEntry("steps_completed", 1L)
@@ -65,7 +65,7 @@ class LocalModeTests {
         TrialSession session = open("exp", "a");
         session.close(new IllegalStateException("diverged"));
         List<String> lines = Files.readAllLines(metricsFile());
-        assertThat(JsonText.readObject(lines.get(lines.size() - 1))).containsEntry("state", "STATE_ERROR");
+        assertThat(JsonText.readJsonObject(lines.get(lines.size() - 1))).containsEntry("state", "STATE_ERROR");
     }
 
     private void store(String experiment, String trial, long... steps) throws IOException {

@@ -7,6 +7,7 @@ import dev.determinedbatch.storage.CheckpointMetadata;
 import dev.determinedbatch.storage.CheckpointNotFoundException;
 import dev.determinedbatch.storage.CheckpointWriter;
 import dev.determinedbatch.storage.CorruptCheckpointException;
+import dev.determinedbatch.storage.StorageSpec;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import dev.determinedbatch.storage.Verification;
 import dev.determinedbatch.storage.fs.DirectoryStorage;
@@ -279,7 +280,7 @@ class S3StorageTests {
     @Test
     void badCredentialsNameTheBucketNotTheSecret() {
         String secret = "wrong-secret-do-not-print";
-        S3Location wrong = new S3Location(BUCKET, null, server.endpoint(), S3TestServer.ACCESS_KEY, secret);
+        StorageSpec.S3 wrong = new StorageSpec.S3(BUCKET, null, server.endpoint(), S3TestServer.ACCESS_KEY, secret, Map.of());
         assertThatThrownBy(() -> S3Storage.open(wrong, options()))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("S3 bucket '" + BUCKET + "'")

@@ -1,7 +1,9 @@
 package dev.determinedbatch.storage.s3;
 
+import dev.determinedbatch.storage.StorageSpec;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.gaul.s3proxy.AuthenticationType;
@@ -57,8 +59,8 @@ public final class S3TestServer implements AutoCloseable {
         context.getBlobStore().createContainerInLocation(null, bucket);
     }
 
-    public S3Location location(String bucket, String prefix) {
-        return new S3Location(bucket, prefix, endpoint(), ACCESS_KEY, SECRET_KEY);
+    public StorageSpec.S3 location(String bucket, String prefix) {
+        return new StorageSpec.S3(bucket, prefix, endpoint(), ACCESS_KEY, SECRET_KEY, Map.of());
     }
 
     @Override
