@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -34,8 +33,6 @@ import java.util.Map;
  */
 public final class CheckpointStallBenchmark {
 
-    /** State sizes in MB; the goal holds at the largest. */
-    private static final int[] SIZES_MB = {1, 10, 100};
     private static final double GOAL_AT_100MB = 2;
     private static final int WARM_UP = 2;
 
@@ -50,13 +47,13 @@ public final class CheckpointStallBenchmark {
 
     /** Rows {@code P3 1MB}, {@code P3 10MB} (shown), {@code P3 100MB} (held to at most 2). */
     public static List<BenchmarkRow> stallRows() {
-        int rounds = Integer.getInteger("bench.p3.rounds", 7);
+        int rounds = Integer.getInteger("bench.p3.rounds", Boolean.getBoolean("bench.quick") ? 3 : 7);
         List<BenchmarkRow> rows = new ArrayList<>();
         try {
             Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "p3-stall-");
             try {
-                for (int mb : SIZES_MB) {
-                    rows.add(measure(work.resolve(mb + "MB"), mb, rounds));
+                for (int mb : StateSizes.MEGABYTES) {
+                    rows.add(measure(work.resolve(StateSizes.label(mb)), mb, rounds));
                 }
             } finally {
                 Trees.delete(work);
@@ -68,16 +65,16 @@ public final class CheckpointStallBenchmark {
     }
 
     private static BenchmarkRow measure(Path work, int mb, int rounds) throws IOException {
-        int hidden = hiddenUnitsFor(mb);
+        int hidden = StateSizes.hiddenUnitsFor(mb);
         try (LocalTraining local = LocalTraining.open(work, Map.of("hiddenUnits", String.valueOf(hidden),
                 "epochs", "2", "checkpointEverySteps", "0", "checkpointEverySeconds", "0"))) {
             ActiveTraining training = local.training();
             local.train(1);
             List<float[]> arrays = arrays(training.run().state());
             long bytes = arrays.stream().mapToLong(a -> (long) a.length * Float.BYTES).sum();
-            long[] stalls = new long[rounds];
-            long[] copies = new long[rounds];
-            long[] writes = new long[rounds];
+            double[] stalls = new double[rounds];
+            double[] copies = new double[rounds];
+            double[] writes = new double[rounds];
             long sink = 0;
             for (int i = -WARM_UP; i < rounds; i++) {
                 long copyStart = System.nanoTime();
@@ -99,25 +96,16 @@ public final class CheckpointStallBenchmark {
             if (sink == 42) {
                 System.out.print(""); // keeps the copies from being optimised away
             }
-            double stall = median(stalls) / 1e6;
-            double copy = median(copies) / 1e6;
+            double stall = Samples.median(stalls) / 1e6;
+            double copy = Samples.median(copies) / 1e6;
             double ratio = stall / copy;
             String beside = String.format(java.util.Locale.ROOT,
-                    "stall %.2f ms, copy %.2f ms, write to durable %.0f ms, %.1f MB state, median of %d",
-                    stall, copy, median(writes) / 1e6, bytes / 1e6, rounds);
-            String size = mb + "MB";
-            return mb == SIZES_MB[SIZES_MB.length - 1] ? BenchmarkRow.atMost("P3", size, ratio, GOAL_AT_100MB, beside)
+                    "stall %.2f ms, copy %.2f ms, write to durable %.0f ms, %.1f MiB state, median of %d",
+                    stall, copy, Samples.median(writes) / 1e6, bytes / (double) (1 << 20), rounds);
+            String size = StateSizes.label(mb);
+            return mb == 100 ? BenchmarkRow.atMost("P3", size, ratio, GOAL_AT_100MB, beside)
                     : BenchmarkRow.info("P3", size, ratio, beside);
         }
-    }
-
-    /**
-     * The sample network's hidden width whose weights plus momentum take {@code mb} MB (10^6
-     * bytes): 64 inputs and 10 classes make {@code 75h + 10} weights, twice over, 4 bytes each.
-     */
-    static int hiddenUnitsFor(int mb) {
-        long floats = (long) mb * 1_000_000 / Float.BYTES / 2;
-        return (int) Math.max(1, (floats - 10) / 75);
     }
 
     /** Copies of the state's arrays, to time copying as much memory. */
@@ -143,12 +131,5 @@ public final class CheckpointStallBenchmark {
             }
         }
         return System.nanoTime() - since;
-    }
-
-    private static double median(long[] values) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     }
 }
