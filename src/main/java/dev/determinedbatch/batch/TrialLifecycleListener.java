@@ -94,6 +94,7 @@ public class TrialLifecycleListener implements JobListener {
         ActiveTraining training = ActiveTraining.of(job);
         String exitStatus = null;
         try {
+            awaitCheckpointWrite(training);
             BatchStatus status = job.getBatchStatus();
             if (status == BatchStatus.STOPPING || status == BatchStatus.STOPPED) {
                 training.session().close(TrialState.PAUSED, null);
@@ -112,6 +113,20 @@ public class TrialLifecycleListener implements JobListener {
             if (exitStatus != null) {
                 job.setExitStatus(exitStatus);
             }
+        }
+    }
+
+    /**
+     * The safety net: the step closes its checkpoint writer, but a step that failed early may
+     * not have; nothing may still write when the trial closes.
+     */
+    private void awaitCheckpointWrite(ActiveTraining training) {
+        try {
+            if (training.closeCheckpointWriter()) {
+                LogCode.CHECKPOINT_WRITE_LEFT_RUNNING.log(LOG, "execution " + job.getExecutionId());
+            }
+        } catch (RuntimeException e) {
+            training.failed(e);
         }
     }
 
