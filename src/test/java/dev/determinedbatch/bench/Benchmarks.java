@@ -24,8 +24,7 @@ public final class Benchmarks {
         List<Figure> figures = new ArrayList<>();
         figures.add(new TrainingStepsFigure());                       // P1, and the plot of steps/s over time
         figures.add(new CheckpointWriteFigure());        // P2
-        // P3, training stall per checkpoint: built by helper "async" as CheckpointStallBenchmark.stallRows();
-        // wire it here once it is on main: figures.add(Figure.of("P3", options -> CheckpointStallBenchmark.stallRows()));
+        figures.add(Figure.of("P3", options -> CheckpointStallBenchmark.stallRows()));  // P3
         figures.add(new NaiveRepositoryFigure());        // P4
         figures.add(new MetricReportFigure());                        // P5
         figures.add(new RestoreFigure());                // P6, restore
