@@ -130,6 +130,7 @@ public class TrialLifecycleListener implements JobListener {
         ActiveTraining training = ActiveTraining.of(job);
         String exitStatus = null;
         try {
+            awaitCheckpointWrite(training);
             BatchStatus status = job.getBatchStatus();
             if (status == BatchStatus.STOPPING || status == BatchStatus.STOPPED) {
                 training.session().close(TrialState.PAUSED, null);
@@ -159,6 +160,20 @@ public class TrialLifecycleListener implements JobListener {
         } catch (SQLException | RuntimeException e) {
             // harmless: only a crash recovery of this execution would read it, and it has ended
             LOG.log(Level.FINE, "cannot remove the trial record of execution " + job.getExecutionId(), e);
+        }
+    }
+
+    /**
+     * The safety net: the step closes its checkpoint writer, but a step that failed early may
+     * not have; nothing may still write when the trial closes.
+     */
+    private void awaitCheckpointWrite(ActiveTraining training) {
+        try {
+            if (training.closeCheckpointWriter()) {
+                LogCode.CHECKPOINT_WRITE_LEFT_RUNNING.log(LOG, "execution " + job.getExecutionId());
+            }
+        } catch (RuntimeException e) {
+            training.failed(e);
         }
     }
 

@@ -175,6 +175,13 @@ public enum LogCode {
             "more malformed rows were skipped than are logged one by one (the first 10)"),
     DATASET_ROWS_SKIPPED(312, WARNING, "dataset {0}: {1} malformed rows skipped, {2} rows used",
             "how many dataset rows were skipped and used; the counts are also the metrics group dataset"),
+    CHECKPOINT_WRITE_FAILED(313, SEVERE, "{0}: writing {1} in the background failed: {2}",
+            "a checkpoint could not be stored or reported (disk, storage, master); it is not referenced, the job fails"
+            + " at its next chunk boundary and a restart resumes from the last durable checkpoint; fix the cause"),
+    CHECKPOINT_WRITE_LEFT_RUNNING(314, WARNING, "{0}: the job ended with a checkpoint write still in flight; waited"
+            + " for it before closing the trial",
+            "the step ended without closing its checkpoint writer (a failure before it could); the write was waited"
+            + " for, nothing to do"),
     COURIER_NOT_STARTED(320, WARNING, "leftovers of closed trial sessions are not delivered in the background: {0}",
             "the server's configuration is invalid (the message says how), so no leftover courier runs; jobs fail"
             + " with the same message until it is fixed"),

@@ -23,6 +23,7 @@ public final class ActiveTraining {
     private volatile Throwable failure;
     private volatile Map<String, Object> lastTrainingMetrics = Map.of();
     private volatile Map<String, Object> lastValidationMetrics;
+    private BackgroundCheckpointWriter checkpointWriter;
 
     public ActiveTraining(TrainingJobParameters parameters, JobRecord job, TrialSession session,
                           TrainingData data) {
@@ -84,12 +85,46 @@ public final class ActiveTraining {
         return metrics;
     }
 
+    /**
+     * The newest durable checkpoint: the one resumed from, then each one the checkpoint writer
+     * has stored and reported. The reader's checkpoint info, so the job repository never refers
+     * to a checkpoint still being written.
+     */
     public CheckpointReference lastCheckpoint() {
         return lastCheckpoint;
     }
 
     public void checkpointed(CheckpointReference reference) {
         this.lastCheckpoint = reference;
+    }
+
+    /**
+     * The execution's checkpoint writer, made on first use: one background thread that stores
+     * and reports checkpoints and moves {@link #lastCheckpoint()} on as each becomes durable.
+     */
+    public synchronized BackgroundCheckpointWriter checkpointWriter() {
+        if (checkpointWriter == null) {
+            checkpointWriter = BackgroundCheckpointWriter.daemon("execution " + job.executionId(), lastCheckpoint,
+                    this::checkpointed);
+        }
+        return checkpointWriter;
+    }
+
+    /**
+     * Waits for the checkpoint write in flight, if any, and ends the writer's thread; a write's
+     * failure not yet thrown is thrown here (see {@link BackgroundCheckpointWriter#close}).
+     *
+     * @return whether a write was still in flight
+     */
+    public synchronized boolean closeCheckpointWriter() {
+        if (checkpointWriter == null) {
+            return false;
+        }
+        BackgroundCheckpointWriter writer = checkpointWriter;
+        checkpointWriter = null;
+        boolean writing = writer.writing();
+        writer.close();
+        return writing;
     }
 
     public Throwable failure() {

@@ -29,21 +29,68 @@ public final class TrainingCheckpoints {
     private TrainingCheckpoints() {
     }
 
-    /** Stores the training's whole state now, with what the status API shows in its metadata. */
+    /**
+     * What one checkpoint holds, copied at a chunk boundary on the training thread, so that it
+     * can be stored on another thread while training changes its arrays: the state (a deep
+     * copy), the metrics not yet reported and the metadata's values. The model's hash, a pass
+     * over every weight, is left to {@link #store}.
+     */
+    public static final class Snapshot {
+
+        private final TrainingState state;
+        private final long totalSteps;
+        private final JobRecord job;
+        private final TrialIdentity trial;
+        private final long experimentId;
+        private final long trialId;
+        private final java.util.Map<String, Object> latestMetrics;
+        private final String pendingJson;
+
+        private Snapshot(ActiveTraining training) {
+            TrainingRun run = training.run();
+            this.state = run.state();
+            this.totalSteps = run.totalSteps();
+            this.job = training.job();
+            this.trial = training.parameters().trial();
+            this.experimentId = training.session().info().experimentId();
+            this.trialId = training.session().info().trialId();
+            this.latestMetrics = training.latestMetrics();
+            this.pendingJson = MetricAggregator.toJson(training.metrics().pending());
+        }
+
+        public long stepsCompleted() {
+            return state.stepsCompleted();
+        }
+
+        public long totalSteps() {
+            return totalSteps;
+        }
+
+        public TrainingState state() {
+            return state;
+        }
+
+        /** Stores and reports this checkpoint, with what the status API shows in its metadata. */
+        public StoredCheckpoint store(Checkpoints checkpoints) {
+            TrainingCheckpointMetadata metadata = new TrainingCheckpointMetadata(state.stepsCompleted(),
+                    TrainingCheckpointMetadata.FORMAT_VERSION, TrainingStateFiles.FORMAT_VERSION, totalSteps,
+                    job.jobName(), job.instanceId(), job.executionId(), trial, experimentId, trialId,
+                    state.modelSha256(), latestMetrics);
+            return checkpoints.store(metadata.toMap(), dir -> {
+                TrainingStateFiles.write(state, dir);
+                Files.writeString(dir.resolve(PENDING_METRICS), pendingJson, StandardCharsets.UTF_8);
+            });
+        }
+    }
+
+    /** Copies the training's state now (see {@link Snapshot}); on the training thread. */
+    public static Snapshot snapshot(ActiveTraining training) {
+        return new Snapshot(training);
+    }
+
+    /** Stores the training's whole state now, on the calling thread. */
     public static StoredCheckpoint store(ActiveTraining training) {
-        TrainingRun run = training.run();
-        TrainingState state = run.state();
-        JobRecord job = training.job();
-        TrainingCheckpointMetadata metadata = new TrainingCheckpointMetadata(run.stepsCompleted(),
-                TrainingCheckpointMetadata.FORMAT_VERSION, TrainingStateFiles.FORMAT_VERSION, run.totalSteps(),
-                job.jobName(), job.instanceId(), job.executionId(), training.parameters().trial(),
-                training.session().info().experimentId(), training.session().info().trialId(), run.modelSha256(),
-                training.latestMetrics());
-        String pendingJson = MetricAggregator.toJson(training.metrics().pending());
-        return training.session().checkpoints().store(metadata.toMap(), dir -> {
-            TrainingStateFiles.write(state, dir);
-            Files.writeString(dir.resolve(PENDING_METRICS), pendingJson, StandardCharsets.UTF_8);
-        });
+        return snapshot(training).store(training.session().checkpoints());
     }
 
     /**
