@@ -47,7 +47,8 @@ public final class Benchmarks {
                 continue;
             }
             long start = System.nanoTime();
-            System.out.println("== " + figure.name() + " (" + figure.getClass().getSimpleName() + ")");
+            String type = figure.getClass().getSimpleName();
+            System.out.println("== " + figure.name() + (type.isEmpty() ? "" : " (" + type + ")"));
             try {
                 rows.addAll(figure.run(options));
             } catch (Exception | Error e) {

@@ -19,7 +19,8 @@ import java.util.function.Predicate;
  * enough for the size) runs to its first checkpoint and is stopped; then {@code POST .../restart}
  * is sent and the training status of the new execution is read every 10 ms until its steps pass
  * the checkpoint's. So the figure holds the new execution's start, the restore and one training
- * step (at 100 MB about a billion multiply-adds), to within the 10 ms of the polling.
+ * step (at 100 MB about a billion multiply-adds), to within the 10 ms of the polling. The server
+ * runs with {@code -Xmx2g}: the 100 MB model, its snapshot and its files' encoding need it.
  */
 final class RestartLatencyFigure implements Figure {
 
@@ -38,8 +39,9 @@ final class RestartLatencyFigure implements Figure {
         Path work = Files.createDirectories(options.work().resolve("p6-restart"));
         try {
             Path dataDir = Files.createDirectories(work.resolve("data"));
-            try (BootableJar server = BootableJar.start(options.jar(), dataDir, null,
-                    options.work().resolve("p6-server.log"))) {
+            // a 100 MB model needs a heap for it, its snapshot and its files' encoding
+            try (BootableJar server = BootableJar.startWithJvmOptions(options.jar(), dataDir, null,
+                    options.work().resolve("p6-server.log"), List.of("-Xmx2g"))) {
                 JobApi api = new JobApi(server.base());
                 for (int megabytes : List.of(1, 100)) {
                     List<Double> latencies = new ArrayList<>();
