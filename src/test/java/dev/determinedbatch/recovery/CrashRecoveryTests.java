@@ -13,8 +13,12 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** A recovery pass over a job repository in H2: what it marks, what it leaves, what it logs. */
+/** A recovery pass over a job repository in H2 and in PostgreSQL: what it marks, what it leaves, what it logs. */
+@ParameterizedClass
+@EnumSource(JBeretDatabase.Kind.class)
 class CrashRecoveryTests {
 
     private static final Instant T0 = Instant.parse("2026-11-29T12:00:00Z");
@@ -42,10 +46,16 @@ class CrashRecoveryTests {
     private ExecutionOwners owners;
     private CrashRecovery recovery;
 
+    private final JBeretDatabase.Kind kind;
+
+    CrashRecoveryTests(JBeretDatabase.Kind kind) {
+        this.kind = kind;
+    }
+
     @BeforeEach
     void setUp() throws Exception {
         logger.addHandler(handler);
-        database = new JBeretDatabase();
+        database = new JBeretDatabase(kind);
         RecoveryTables.create(database.dataSource());
         leases = new LeaseStore(database.dataSource());
         owners = new ExecutionOwners(database.dataSource());

@@ -4,12 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** One owner per job instance, held in the database so that servers cannot both run it. */
+/** One owner per job instance, held in the database (H2, PostgreSQL) so that servers cannot both run it. */
+@ParameterizedClass
+@EnumSource(JBeretDatabase.Kind.class)
 class ExecutionOwnersTests {
 
     private static final Instant T0 = Instant.parse("2026-11-29T12:00:00Z");
@@ -19,9 +31,15 @@ class ExecutionOwnersTests {
     private Set<String> alive = Set.of("a", "b");
     private final Predicate<ServerLease> isAlive = lease -> alive.contains(lease.serverId());
 
+    private final JBeretDatabase.Kind kind;
+
+    ExecutionOwnersTests(JBeretDatabase.Kind kind) {
+        this.kind = kind;
+    }
+
     @BeforeEach
     void createTables() throws Exception {
-        database = new JBeretDatabase();
+        database = new JBeretDatabase(kind);
         RecoveryTables.create(database.dataSource());
         owners = new ExecutionOwners(database.dataSource());
         LeaseStore leases = new LeaseStore(database.dataSource());
@@ -83,5 +101,42 @@ class ExecutionOwnersTests {
         owners.claim(7, 70, "a", T0, isAlive);
         owners.release(7, 71);
         assertThat(owners.holder(7).executionId()).isEqualTo(70L);
+    }
+
+    @Test
+    void ofTwoLiveServersClaimingAnInstanceAtOnceExactlyOneWins() throws Exception {
+        ExecutorService servers = Executors.newFixedThreadPool(2);
+        try {
+            for (long instance = 1; instance <= 20; instance++) {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<String>> claims = new ArrayList<>();
+                for (String server : List.of("a", "b")) {
+                    long id = instance;
+                    long execution = instance * 10 + (server.equals("a") ? 1 : 2);
+                    claims.add(servers.submit(() -> {
+                        go.await();
+                        owners.claim(id, execution, server, T0, isAlive);
+                        return server;
+                    }));
+                }
+                go.countDown();
+                List<String> winners = new ArrayList<>();
+                List<Throwable> refusals = new ArrayList<>();
+                for (Future<String> claim : claims) {
+                    try {
+                        winners.add(claim.get(30, TimeUnit.SECONDS));
+                    } catch (ExecutionException e) {
+                        refusals.add(e.getCause());
+                    }
+                }
+                assertThat(winners).as("instance " + instance).hasSize(1);
+                assertThat(refusals).singleElement().isInstanceOf(IllegalStateException.class)
+                        .extracting(Throwable::getMessage).asString()
+                        .contains("job instance " + instance + " is being run by execution", "on server " + winners.get(0));
+                assertThat(owners.holder(instance).serverId()).isEqualTo(winners.get(0));
+            }
+        } finally {
+            servers.shutdownNow();
+        }
     }
 }

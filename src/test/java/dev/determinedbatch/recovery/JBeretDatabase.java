@@ -1,5 +1,6 @@
 package dev.determinedbatch.recovery;
 
+import dev.determinedbatch.testsupport.PostgresTestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,23 +17,56 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
- * An in-process H2 database with JBeret's job repository tables, made by the DDL that jberet-core
- * ships, and rows written with JBeret's own SQL ({@code sql/jberet-sql.properties}).
+ * A database with JBeret's job repository tables, made by the DDL that jberet-core ships for it, and
+ * rows written with JBeret's own SQL ({@code sql/jberet-sql.properties}): in-process H2, or a new
+ * database in the test JVM's PostgreSQL ({@link PostgresTestServer}).
  */
 final class JBeretDatabase {
+
+    /** The databases the job repository runs on, each with JBeret's DDL for it. */
+    enum Kind {
+        H2("sql/jberet.ddl"),
+        POSTGRESQL("sql/jberet-postgresql.ddl");
+
+        private final String ddl;
+
+        Kind(String ddl) {
+            this.ddl = ddl;
+        }
+    }
 
     private final DataSource dataSource;
     private final Properties sql = new Properties();
 
-    JBeretDatabase() throws IOException, SQLException {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:recovery-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        this.dataSource = h2;
+    JBeretDatabase(Kind kind) throws IOException, SQLException {
+        this(kind, true);
+    }
+
+    /** A database of {@code kind} without any table. */
+    static JBeretDatabase empty(Kind kind) throws IOException, SQLException {
+        return new JBeretDatabase(kind, false);
+    }
+
+    private JBeretDatabase(Kind kind, boolean withTables) throws IOException, SQLException {
+        this.dataSource = switch (kind) {
+            case H2 -> {
+                JdbcDataSource h2 = new JdbcDataSource();
+                h2.setURL("jdbc:h2:mem:recovery-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+                yield h2;
+            }
+            case POSTGRESQL -> PostgresTestServer.shared().createDatabase().dataSource();
+        };
         try (InputStream in = resource("sql/jberet-sql.properties")) {
             sql.load(in);
         }
+        if (withTables) {
+            createTables(kind.ddl);
+        }
+    }
+
+    private void createTables(String ddlResource) throws IOException, SQLException {
         String ddl;
-        try (InputStream in = resource("sql/jberet.ddl")) {
+        try (InputStream in = resource(ddlResource)) {
             ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {

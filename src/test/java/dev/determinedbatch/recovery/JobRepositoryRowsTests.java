@@ -6,8 +6,12 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Reading and marking JBeret's rows, in tables made by JBeret's own DDL. */
+/** Reading and marking JBeret's rows, in tables made by JBeret's own DDL for H2 and for PostgreSQL. */
+@ParameterizedClass
+@EnumSource(JBeretDatabase.Kind.class)
 class JobRepositoryRowsTests {
 
     private static final Instant T0 = Instant.parse("2026-11-29T12:00:00Z");
@@ -18,9 +22,15 @@ class JobRepositoryRowsTests {
     private LeaseStore leases;
     private ExecutionOwners owners;
 
+    private final JBeretDatabase.Kind kind;
+
+    JobRepositoryRowsTests(JBeretDatabase.Kind kind) {
+        this.kind = kind;
+    }
+
     @BeforeEach
     void createTables() throws Exception {
-        database = new JBeretDatabase();
+        database = new JBeretDatabase(kind);
         RecoveryTables.create(database.dataSource());
         rows = new JobRepositoryRows(database.dataSource());
         leases = new LeaseStore(database.dataSource());
@@ -35,10 +45,7 @@ class JobRepositoryRowsTests {
 
     @Test
     void withoutJBeretsTablesThereIsNothingToRecover() throws Exception {
-        JBeretDatabase other = new JBeretDatabase();
-        try (var connection = other.dataSource().getConnection(); var statement = connection.createStatement()) {
-            statement.execute("DROP ALL OBJECTS");
-        }
+        JBeretDatabase other = JBeretDatabase.empty(kind);
         assertThat(new JobRepositoryRows(other.dataSource()).exists()).isFalse();
         assertThat(rows.exists()).isTrue();
     }

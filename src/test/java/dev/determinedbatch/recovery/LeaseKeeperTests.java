@@ -20,8 +20,12 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** A server's lease over its life, on a manual scheduler and clock: no sleeping. */
+@ParameterizedClass
+@EnumSource(JBeretDatabase.Kind.class)
 class LeaseKeeperTests {
 
     private static final Duration PERIOD = Duration.ofSeconds(10);
@@ -33,9 +37,15 @@ class LeaseKeeperTests {
     private JBeretDatabase database;
     private LeaseStore leases;
 
+    private final JBeretDatabase.Kind kind;
+
+    LeaseKeeperTests(JBeretDatabase.Kind kind) {
+        this.kind = kind;
+    }
+
     @BeforeEach
     void createDatabase() throws Exception {
-        database = new JBeretDatabase();
+        database = new JBeretDatabase(kind);
         leases = new LeaseStore(database.dataSource());
     }
 

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The lease table in H2, beside JBeret's tables. */
+/** The lease table beside JBeret's tables, in H2 and in PostgreSQL. */
+@ParameterizedClass
+@EnumSource(JBeretDatabase.Kind.class)
 class LeaseStoreTests {
 
     private static final Instant T0 = Instant.parse("2026-11-29T12:00:00.123Z");
@@ -14,9 +18,15 @@ class LeaseStoreTests {
     private JBeretDatabase database;
     private LeaseStore store;
 
+    private final JBeretDatabase.Kind kind;
+
+    LeaseStoreTests(JBeretDatabase.Kind kind) {
+        this.kind = kind;
+    }
+
     @BeforeEach
     void createTables() throws Exception {
-        database = new JBeretDatabase();
+        database = new JBeretDatabase(kind);
         RecoveryTables.create(database.dataSource());
         store = new LeaseStore(database.dataSource());
     }
