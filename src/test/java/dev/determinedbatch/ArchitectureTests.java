@@ -39,7 +39,7 @@ class ArchitectureTests {
     private static final Map<String, List<String>> MAY_USE = new LinkedHashMap<>();
 
     static {
-        rule("api", "dev.determinedbatch.api..", "batch", "client", "storage");
+        rule("api", "dev.determinedbatch.api..", "batch", "client", "storage", "recovery");
         rule("app", "dev.determinedbatch.app..", "batch");
         rule("examples", "dev.determinedbatch.examples..", "client", "client.core", "storage", "storage.fs", "json");
         rule("batch", "dev.determinedbatch.batch..", "client", "client.core", "storage", "storage.fs", "storage.s3", "training",

@@ -1,5 +1,6 @@
 package dev.determinedbatch.api;
 
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.FeatureContext;
@@ -12,7 +13,7 @@ import org.jberet.rest.resource.JobResource;
 /**
  * Puts {@link JobParametersFilter} in front of JBeret's resource methods that hand job parameters
  * to JBeret: start and submit (a new instance), restart and resubmit of an execution, restart of a
- * job's latest execution.
+ * job's latest execution; and {@link RestartGuard} after it in front of the restarts.
  */
 public class JobParametersFeature implements DynamicFeature {
 
@@ -22,7 +23,11 @@ public class JobParametersFeature implements DynamicFeature {
         JobParametersFilter.Target target = target(resource.getResourceClass(), method.getName());
         if (target != null) {
             boolean bodyHoldsParameters = Arrays.asList(method.getParameterTypes()).contains(Properties.class);
-            context.register(new JobParametersFilter(target, bodyHoldsParameters));
+            context.register(new JobParametersFilter(target, bodyHoldsParameters), Priorities.USER);
+            if (target != JobParametersFilter.Target.START && method.getName().equals("restart")) {
+                // after the parameters' check: a request refused there claims nothing
+                context.register(new RestartGuard(target), Priorities.USER + 100);
+            }
         }
     }
 

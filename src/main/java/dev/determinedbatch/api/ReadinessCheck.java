@@ -18,7 +18,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready to train: the Determined master answers (or none is configured: local mode), and the
- * checkpoint storage takes a file.
+ * checkpoint storage takes a file (an S3 default storage: its bucket exists and the credentials
+ * reach it).
  */
 @Readiness
 @ApplicationScoped
@@ -62,9 +63,9 @@ public class ReadinessCheck implements HealthCheck {
         try {
             StorageSpec spec = StorageSpec.parse(location);
             if (spec instanceof StorageSpec.S3 objects) {
-                // the configured text may hold secret_key: only the bucket, prefix and endpoint are shown;
-                // the bucket itself is checked when a job opens it
+                // the configured text may hold secret_key: only the bucket, prefix and endpoint are shown
                 response.withData("checkpointStorage", objects.describe());
+                environment.probeObjectStorage(objects);
                 return true;
             }
             response.withData("checkpointStorage", location);

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -25,7 +26,9 @@ public class LeftoverCourierService {
 
     private TrainingEnvironment environment;
     private Clock clock;
-    private volatile LeftoverCourier courier;
+    private LeftoverCourier courier;
+    private boolean refused;
+    private boolean stopped;
 
     /** For the client proxy of CDI. */
     protected LeftoverCourierService() {
@@ -38,19 +41,34 @@ public class LeftoverCourierService {
     }
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        SessionOptions options;
-        try {
-            options = environment.sessionOptions();
-        } catch (IllegalArgumentException e) {
-            // every job names the same problem when it starts; the server itself must come up
-            LogCode.COURIER_NOT_STARTED.log(LOG, e.getMessage());
-            return;
+        courier();
+    }
+
+    /**
+     * The courier, started by the first to ask: the application's start, or crash recovery, which
+     * runs before it and hands the courier the ERROR of the trials of crashed servers' executions.
+     *
+     * @return empty when the configuration is invalid (logged once)
+     */
+    public synchronized Optional<LeftoverCourier> courier() {
+        if (courier == null && !stopped && !refused) {
+            SessionOptions options;
+            try {
+                options = environment.sessionOptions();
+            } catch (IllegalArgumentException e) {
+                // every job names the same problem when it starts; the server itself must come up
+                LogCode.COURIER_NOT_STARTED.log(LOG, e.getMessage());
+                refused = true;
+                return Optional.empty();
+            }
+            courier = LeftoverCourier.start(options.withTime(clock, null, options.sleeper()));
         }
-        courier = LeftoverCourier.start(options.withTime(clock, null, options.sleeper()));
+        return Optional.ofNullable(courier);
     }
 
     @PreDestroy
-    void stop() {
+    synchronized void stop() {
+        stopped = true;
         if (courier != null) {
             courier.close();
         }

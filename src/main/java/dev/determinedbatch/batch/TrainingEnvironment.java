@@ -198,11 +198,7 @@ public class TrainingEnvironment {
         } catch (IllegalArgumentException e) {
             throw storageError(e);
         }
-        DirectoryStorage.Options options = DirectoryStorage.Options.defaults();
-        Optional<CheckpointWritePause> pause = checkpointWritePause();
-        if (pause.isPresent()) {
-            options = options.withObserver(pause.get());
-        }
+        DirectoryStorage.Options options = storageOptions();
         try {
             if (spec instanceof StorageSpec.S3 objects) {
                 return objectStorage(objects, options);
@@ -213,12 +209,28 @@ public class TrainingEnvironment {
         }
     }
 
+    private DirectoryStorage.Options storageOptions() throws IOException {
+        DirectoryStorage.Options options = DirectoryStorage.Options.defaults();
+        Optional<CheckpointWritePause> pause = checkpointWritePause();
+        return pause.isPresent() ? options.withObserver(pause.get()) : options;
+    }
+
+    /**
+     * Probes an S3 default storage for the readiness check: opens it (once, as a job would, which
+     * checks the bucket and the credentials) and asks again whether the bucket is reachable.
+     *
+     * @throws IOException naming the bucket and what failed, never a credential
+     */
+    public void probeObjectStorage(StorageSpec.S3 spec) throws IOException {
+        objectStorage(spec, storageOptions()).checkBucket();
+    }
+
     /**
      * One open S3 storage per location for the server's life: each holds an HTTP client and its
      * threads, which a storage per job (or per status request) would leave behind. Opening checks
      * the bucket and the credentials, so a wrong one fails each job that names it, before training.
      */
-    private CheckpointStorage objectStorage(StorageSpec.S3 spec, DirectoryStorage.Options options) throws IOException {
+    private S3Storage objectStorage(StorageSpec.S3 spec, DirectoryStorage.Options options) throws IOException {
         S3Storage open = objectStorages.get(spec);
         if (open != null) {
             return open;

@@ -10,6 +10,8 @@ import dev.determinedbatch.client.TrialSession;
 import dev.determinedbatch.client.core.TrialSpec;
 import dev.determinedbatch.client.core.TrialState;
 import dev.determinedbatch.log.LogCode;
+import dev.determinedbatch.recovery.CrashRecoveryService;
+import dev.determinedbatch.recovery.ExecutionTrial;
 import dev.determinedbatch.recovery.FailedExitStatus;
 import jakarta.batch.api.listener.JobListener;
 import jakarta.batch.runtime.BatchStatus;
@@ -18,7 +20,9 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -35,12 +39,15 @@ public class TrialLifecycleListener implements JobListener {
     private final JobContext job;
     private final TrialRegistry registry;
     private final TrainingEnvironment environment;
+    private final CrashRecoveryService recovery;
 
     @Inject
-    public TrialLifecycleListener(JobContext job, TrialRegistry registry, TrainingEnvironment environment) {
+    public TrialLifecycleListener(JobContext job, TrialRegistry registry, TrainingEnvironment environment,
+                                  CrashRecoveryService recovery) {
         this.job = job;
         this.registry = registry;
         this.environment = environment;
+        this.recovery = recovery;
     }
 
     @Override
@@ -73,6 +80,7 @@ public class TrialLifecycleListener implements JobListener {
         registry.claim(parameters.trial(), record.executionId());
         try {
             TrialSession session = TrialSession.init(spec, options);
+            record(session, record, parameters);
             ActiveTraining training = new ActiveTraining(parameters, record, session, data);
             job.setTransientUserData(training);
             registry.attach(record.executionId(), training);
@@ -81,6 +89,34 @@ public class TrialLifecycleListener implements JobListener {
         } catch (RuntimeException e) {
             registry.release(parameters.trial(), record.executionId());
             throw e;
+        }
+    }
+
+    /**
+     * Records the trial in the job repository, so that after a crash of this server the server
+     * that recovers the execution can mark the trial ERROR (the master never does it for an
+     * unmanaged trial). Without the record a crash would leave the trial RUNNING for good, so a
+     * failure to record fails the execution before it trains, and ends the trial's run ERROR.
+     */
+    private void record(TrialSession session, JobRecord record, TrainingJobParameters parameters) {
+        if (session.info().local()) {
+            return; // no master to tell
+        }
+        ExecutionTrial trial = new ExecutionTrial(record.instanceId(), record.executionId(), session.trialKey(),
+                session.info().trialId(), session.info().trialRunId(), parameters.trial().key());
+        try {
+            recovery.keeper().recordTrial(trial);
+        } catch (SQLException | RuntimeException e) {
+            LogCode.TRIAL_NOT_RECORDED.log(LOG, record.jobName(), String.valueOf(record.executionId()),
+                    trial.describe(), e.getMessage());
+            IllegalStateException failure = new IllegalStateException("cannot record trial " + trial.describe()
+                    + " in the job repository, which crash recovery needs to end it: " + e.getMessage(), e);
+            try {
+                session.close(failure);
+            } catch (RuntimeException closing) {
+                failure.addSuppressed(closing);
+            }
+            throw failure;
         }
     }
 
@@ -109,10 +145,21 @@ public class TrialLifecycleListener implements JobListener {
                 exitStatus = summary("COMPLETED", training);
             }
         } finally {
+            forgetTrial();
             registry.release(training.parameters().trial(), job.getExecutionId());
             if (exitStatus != null) {
                 job.setExitStatus(exitStatus);
             }
+        }
+    }
+
+    /** The trial is closed (or left to the leftover courier): nothing for crash recovery to end. */
+    private void forgetTrial() {
+        try {
+            recovery.keeper().forgetTrial(job.getInstanceId(), job.getExecutionId());
+        } catch (SQLException | RuntimeException e) {
+            // harmless: only a crash recovery of this execution would read it, and it has ended
+            LOG.log(Level.FINE, "cannot remove the trial record of execution " + job.getExecutionId(), e);
         }
     }
 

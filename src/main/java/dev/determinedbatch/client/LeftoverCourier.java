@@ -1,6 +1,8 @@
 package dev.determinedbatch.client;
 
 import dev.determinedbatch.client.core.DeterminedException;
+import dev.determinedbatch.client.core.Report;
+import dev.determinedbatch.client.core.TrialState;
 import dev.determinedbatch.client.delivery.LeftoverReports;
 import dev.determinedbatch.client.delivery.ReportSender;
 import dev.determinedbatch.client.delivery.ReportSpill;
@@ -76,7 +78,19 @@ public final class LeftoverCourier implements AutoCloseable {
     private int retries;
     private String trialKeyPrefix;
     private Scheduler.Cancellable next;
+    /** set by {@link #lookNow()}: the look in progress may have listed the directory before the new file */
+    private volatile boolean lookAgain;
     private volatile boolean closed;
+
+    /** What {@link #endLostRun} did. */
+    public enum LostRunEnd {
+        /** the ERROR is in the trial's spill file, forced to disk, and the courier looks at once */
+        QUEUED,
+        /** a session or a deliverer of this or another process holds the trial's spill file; nothing written */
+        SPILL_HELD,
+        /** no master is configured: there is no trial to end */
+        NO_MASTER
+    }
 
     private LeftoverCourier(SessionOptions options) {
         this.directory = options.spillDirectory().toAbsolutePath();
@@ -107,19 +121,63 @@ public final class LeftoverCourier implements AutoCloseable {
         return courier;
     }
 
+    /**
+     * Ends the run {@code trialRunId} of trial {@code trialId}, whose process died before it could,
+     * as Determined ends a failed trial: the trial's ERROR, the PATCH close would have sent, goes
+     * into the trial's spill file in this courier's directory, after whatever waits there, forced
+     * to disk, and the courier looks at once. So the master learns it as soon as it answers, even
+     * after an outage or a crash of this process; a session of the trial opened here first skips it
+     * (its own run starts the trial again), as it skips any final state left by an earlier run.
+     *
+     * @param trialKey the trial's key at this courier's master (see {@code TrialBackend.BeforeRun}):
+     *                 the courier delivers the file only if it names this master
+     */
+    public LostRunEnd endLostRun(String trialKey, long trialId, int trialRunId) throws IOException {
+        if (backend == null) {
+            return LostRunEnd.NO_MASTER;
+        }
+        Path file = ReportSpill.fileOf(directory, trialKey);
+        Files.createDirectories(directory);
+        Optional<SpillClaim> claim = SpillClaim.tryClaim(file);
+        if (claim.isEmpty()) {
+            return LostRunEnd.SPILL_HELD;
+        }
+        try (SpillClaim held = claim.get()) {
+            new ReportSpill(file).appendLeftover(new Report.FinalState(trialId, trialRunId, TrialState.ERROR));
+        }
+        lookNow();
+        return LostRunEnd.QUEUED;
+    }
+
+    /** Where {@link #endLostRun} leaves a trial's ERROR. */
+    public Path spillFileOf(String trialKey) {
+        return ReportSpill.fileOf(directory, trialKey);
+    }
+
+    /** Looks at the spill directory now rather than at the next period. */
+    public void lookNow() {
+        lookAgain = true;
+        schedule(Duration.ZERO);
+    }
+
     private void look() {
+        lookAgain = false;
         Duration wait = period;
         try {
             wait = deliverAll();
         } catch (RuntimeException e) {
             LogCode.COURIER_ROUND_FAILED.logThrown(LOG, e, directory, String.valueOf(wait.toSeconds()));
         } finally {
-            schedule(wait);
+            schedule(lookAgain ? Duration.ZERO : wait);
         }
     }
 
+    /** Replaces the look planned: one chain of looks, however often {@link #lookNow()} is called. */
     private synchronized void schedule(Duration delay) {
         if (!closed) {
+            if (next != null) {
+                next.cancel();
+            }
             next = scheduler.schedule(delay, this::look);
         }
     }

@@ -49,6 +49,7 @@ public final class TrialSession implements AutoCloseable {
 
     private final TrialBackend backend;
     private final TrialInfo info;
+    private final String trialKey;
     private final Duration closeTimeout;
     private final ReportSpill spill;
     /** the right to the spill file, null in local mode (no courier delivers local leftovers) */
@@ -77,8 +78,10 @@ public final class TrialSession implements AutoCloseable {
         }
         ReportSpill[] trialSpill = new ReportSpill[1];
         SpillClaim[] trialClaim = new SpillClaim[1];
+        String[] key = new String[1];
         try {
             this.info = backend.start(spec, spec.checkpointStorage().config(), trialKey -> {
+                key[0] = trialKey;
                 Path file = ReportSpill.fileOf(options.spillDirectory(), trialKey);
                 if (options.master().isPresent()) {
                     // before the file is read: a courier may be delivering it
@@ -98,6 +101,7 @@ public final class TrialSession implements AutoCloseable {
             throw e;
         }
         this.spill = trialSpill[0];
+        this.trialKey = key[0];
         this.claim = trialClaim[0];
         this.closeTimeout = options.closeTimeout();
         this.heartbeat = new Heartbeat(backend, scheduler);
@@ -155,6 +159,15 @@ public final class TrialSession implements AutoCloseable {
 
     public TrialInfo info() {
         return info;
+    }
+
+    /**
+     * The trial's name at its master, the same for every run of it and usable as a file name
+     * ({@code master-<cluster id>-trial-<id>}): what a {@link LeftoverCourier} takes to end a run
+     * whose process died ({@link LeftoverCourier#endLostRun}).
+     */
+    public String trialKey() {
+        return trialKey;
     }
 
     public Metrics metrics() {

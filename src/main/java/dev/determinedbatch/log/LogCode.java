@@ -244,7 +244,25 @@ public enum LogCode {
     RUN_ONCE_NOT_COMPLETED(432, SEVERE, "run-once mode: execution {0} ended {1} ({2}); exiting",
             "run-once mode: the job did not complete (its exit status says why); the server exits with 1"),
     RUN_ONCE_NOT_FOLLOWED(433, SEVERE, "run-once mode: cannot follow execution {0}; exiting",
-            "run-once mode lost track of its execution (see the stack trace); the server exits with 2");
+            "run-once mode lost track of its execution (see the stack trace); the server exits with 2"),
+    TRIAL_REAPED(440, INFO, "trial {0}: its ERROR, as Determined marks a failed trial, is kept in {1} and goes to the"
+            + " master with the leftover courier; restart the execution to resume the trial",
+            "crash recovery marks ERROR the trial of an execution it marked FAILED (kept on disk until the master takes"
+            + " it, see DETBATCH-0132); nothing to do"),
+    TRIAL_NOT_REAPED(441, WARNING, "trial {0}: cannot mark it ERROR yet: {1}; trying again at the next recovery pass",
+            "the trial of a recovered execution could not be marked ERROR (the spill directory, the configuration);"
+            + " it is tried again every determined.batch.lease.period; until then the master shows it RUNNING"),
+    TRIAL_REAP_MOOT(442, WARNING, "trial {0}: not marked ERROR: {1}",
+            "the trial of a recovered execution cannot be marked ERROR: this server has no master configured; give"
+            + " every server the same det.master"),
+    TRIAL_NOT_RECORDED(443, SEVERE, "job {0} execution {1} cannot record its trial {2} in the job repository: {3}",
+            "without the record a crash would leave the trial RUNNING at the master, so the execution fails before it"
+            + " trains; check the job repository's database"),
+
+    // 0500-0599 the HTTP API
+    RESTART_REFUSED(510, INFO, "restart of job execution {0} refused (409): {1}",
+            "a restart was refused because the execution still runs, or another live server runs or restarts its job"
+            + " instance; the answer names the server");
 
     private final int number;
     private final Level level;

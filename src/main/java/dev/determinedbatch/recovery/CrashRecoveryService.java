@@ -7,6 +7,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import java.net.InetAddress;
@@ -38,6 +39,7 @@ public class CrashRecoveryService {
 
     private Config config;
     private Clock clock;
+    private Instance<TrialReaper> reapers;
     private volatile LeaseKeeper keeper;
     /**
      * A field, because only fields and setters take {@code @Resource}; as a resource reference it
@@ -50,10 +52,12 @@ public class CrashRecoveryService {
     protected CrashRecoveryService() {
     }
 
+    /** @param reapers the application's {@link TrialReaper}, if it has one */
     @Inject
-    public CrashRecoveryService(Config config, Clock clock) {
+    public CrashRecoveryService(Config config, Clock clock, Instance<TrialReaper> reapers) {
         this.config = config;
         this.clock = clock;
+        this.reapers = reapers;
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) @Initialized(ApplicationScoped.class)
@@ -71,7 +75,8 @@ public class CrashRecoveryService {
                 processes.scope(), now, now);
         // clock tolerance: another server's clock may differ from the one that wrote a create time
         LeaseKeeper candidate = new LeaseKeeper(dataSource, lease, period,
-                new RecoveryPolicy(timeout, period, processes), clock, new ExecutorScheduler("determined-batch-lease"));
+                new RecoveryPolicy(timeout, period, processes), clock, new ExecutorScheduler("determined-batch-lease"),
+                reapers.isResolvable() ? reapers.get() : TrialReaper.NONE);
         try {
             candidate.start();
         } catch (SQLException | RuntimeException e) {

@@ -65,6 +65,103 @@ public final class ExecutionOwners {
                 + " as its owner in " + ATTEMPTS + " attempts; other servers claim it at the same time");
     }
 
+    /**
+     * Claims the job instance of execution {@code executionId} for a restart by {@code serverId},
+     * before JBeret creates the restart's execution (whose owner listener then takes the row over
+     * from this server). One statement decides between servers: of two servers restarting the same
+     * execution at once, one inserts the row and the other finds it held by a live server.
+     *
+     * @param alive whether a lease is alive
+     * @return the job instance claimed, or -1 when the job repository holds no such execution
+     * @throws RestartRefusedException when the execution still runs (naming its server and whether
+     *                                 it is alive), or a live server runs or restarts its instance
+     */
+    public long claimRestart(long executionId, String serverId, Instant now, Predicate<ServerLease> alive)
+            throws SQLException {
+        Execution restarted = execution(executionId);
+        if (restarted == null) {
+            return -1;
+        }
+        long instanceId = restarted.instanceId();
+        if (restarted.running()) {
+            throw stillRunning(restarted, holder(instanceId), serverId, alive);
+        }
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            if (insert(instanceId, executionId, serverId, now)) {
+                return instanceId;
+            }
+            Holder holder = holder(instanceId);
+            if (holder == null) {
+                continue;
+            }
+            boolean self = holder.serverId().equals(serverId);
+            if (!self && holder.lease() != null && alive.test(holder.lease())) {
+                throw new RestartRefusedException(holder.executionId() == executionId
+                        ? "job execution " + executionId + " is being restarted by server "
+                                + holder.lease().describe() + ", which is alive; follow that restart there"
+                        : "job instance " + instanceId + " of job execution " + executionId + " is being run by"
+                                + " execution " + holder.executionId() + " on server " + holder.lease().describe()
+                                + ", which is alive; stop that execution there, or wait until it ends");
+            }
+            if (self && holder.executionId() != executionId) {
+                Execution held = execution(holder.executionId());
+                if (held != null && held.running()) {
+                    throw new RestartRefusedException("job instance " + instanceId + " of job execution "
+                            + executionId + " is being run by execution " + holder.executionId()
+                            + " on this server " + describe(holder, serverId) + "; stop it first, or wait until it ends");
+                }
+            }
+            if (takeOver(instanceId, holder, executionId, serverId, now)) {
+                return instanceId;
+            }
+        }
+        throw new RestartRefusedException("job instance " + instanceId + ": could not claim it to restart execution "
+                + executionId + " in " + ATTEMPTS + " attempts; other servers claim it at the same time");
+    }
+
+    private static RestartRefusedException stillRunning(Execution restarted, Holder holder, String serverId,
+                                                        Predicate<ServerLease> alive) {
+        long id = restarted.executionId();
+        boolean owned = holder != null && holder.executionId() == id;
+        if (owned && holder.serverId().equals(serverId)) {
+            return new RestartRefusedException("job execution " + id + " is still " + restarted.batchStatus()
+                    + " on this server " + describe(holder, serverId) + "; stop it first (POST /api/jobexecutions/"
+                    + id + "/stop), or restart it once it has ended");
+        }
+        if (owned && holder.lease() != null && alive.test(holder.lease())) {
+            return new RestartRefusedException("job execution " + id + " is still " + restarted.batchStatus()
+                    + " on server " + holder.lease().describe() + ", which is alive; stop it there (POST"
+                    + " /api/jobexecutions/" + id + "/stop on that server), or restart it once it has ended");
+        }
+        String server = !owned ? "no server recorded itself as its owner"
+                : "its server " + describe(holder, serverId) + " is taken for lost";
+        return new RestartRefusedException("job execution " + id + " is still " + restarted.batchStatus()
+                + " in the job repository (" + server + "); crash recovery marks it FAILED once no live server"
+                + " can be running it (every determined.batch.lease.period); restart it then");
+    }
+
+    private static String describe(Holder holder, String serverId) {
+        return holder.lease() != null ? holder.lease().describe() : holder.serverId();
+    }
+
+    /** An execution as the job repository holds it now. */
+    private record Execution(long executionId, long instanceId, String batchStatus) {
+        boolean running() {
+            return JobRepositoryRows.RUNNING_STATUSES.contains(batchStatus);
+        }
+    }
+
+    private Execution execution(long executionId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT JOBINSTANCEID, BATCHSTATUS FROM JOB_EXECUTION WHERE JOBEXECUTIONID = ?")) {
+            query.setLong(1, executionId);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? new Execution(executionId, row.getLong(1), row.getString(2)) : null;
+            }
+        }
+    }
+
     /** Removes the row if the execution still owns its instance. */
     public void release(long instanceId, long executionId) throws SQLException {
         try (Connection connection = dataSource.getConnection();

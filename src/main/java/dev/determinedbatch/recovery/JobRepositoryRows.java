@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -21,6 +22,7 @@ public final class JobRepositoryRows {
 
     /** The statuses of an execution that has not ended: JBeret's restart refuses them from a live JVM. */
     static final String RUNNING = "('STARTING', 'STARTED', 'STOPPING')";
+    static final Set<String> RUNNING_STATUSES = Set.of("STARTING", "STARTED", "STOPPING");
 
     private final DataSource dataSource;
 
@@ -54,8 +56,8 @@ public final class JobRepositoryRows {
     }
 
     /**
-     * Marks the execution, its running steps and their partitions FAILED and drops its owner row,
-     * in one transaction; only if it still runs and its owner's lease was not renewed since the
+     * Marks the execution, its running steps and their partitions FAILED, drops its owner row and
+     * marks its Determined trial due to be reaped, in one transaction; only if it still runs and its owner's lease was not renewed since the
      * decision, so that two servers recovering at once, or an owner that was only slow, are safe.
      *
      * @return false when the execution was left as it is
@@ -73,6 +75,7 @@ public final class JobRepositoryRows {
                     markPartitions(connection, id, exitStatus);
                     markSteps(connection, id, exitStatus, end);
                     dropOwner(connection, id);
+                    ExecutionTrials.markDue(connection, id, now);
                 }
                 connection.commit();
                 return marked;

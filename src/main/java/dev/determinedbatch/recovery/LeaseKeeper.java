@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -22,6 +24,9 @@ public final class LeaseKeeper implements AutoCloseable {
     private final DataSource dataSource;
     private final LeaseStore leases;
     private final ExecutionOwners owners;
+    private final ExecutionTrials trials;
+    /** executions a request to this server is restarting now */
+    private final Set<Long> restarting = ConcurrentHashMap.newKeySet();
     private final RecoveryPolicy policy;
     private final CrashRecovery recovery;
     private final Clock clock;
@@ -34,11 +39,21 @@ public final class LeaseKeeper implements AutoCloseable {
     /** @param lease this server's, as it is to be registered */
     public LeaseKeeper(DataSource dataSource, ServerLease lease, Duration period, RecoveryPolicy policy,
                        Clock clock, Scheduler scheduler) {
+        this(dataSource, lease, period, policy, clock, scheduler, TrialReaper.NONE);
+    }
+
+    /**
+     * @param lease  this server's, as it is to be registered
+     * @param reaper ends the trials of the executions recovery marks FAILED
+     */
+    public LeaseKeeper(DataSource dataSource, ServerLease lease, Duration period, RecoveryPolicy policy,
+                       Clock clock, Scheduler scheduler, TrialReaper reaper) {
         this.dataSource = dataSource;
         this.leases = new LeaseStore(dataSource);
         this.owners = new ExecutionOwners(dataSource);
+        this.trials = new ExecutionTrials(dataSource);
         this.policy = policy;
-        this.recovery = new CrashRecovery(policy, leases, new JobRepositoryRows(dataSource));
+        this.recovery = new CrashRecovery(policy, leases, new JobRepositoryRows(dataSource), trials, reaper);
         this.clock = clock;
         this.scheduler = scheduler;
         this.period = period;
@@ -135,6 +150,52 @@ public final class LeaseKeeper implements AutoCloseable {
 
     public void release(long instanceId, long executionId) throws SQLException {
         owners.release(instanceId, executionId);
+    }
+
+    /**
+     * Claims the job instance of {@code executionId} for a restart through this server, before
+     * JBeret creates the restart's execution; end it with {@link #restartEnded}.
+     *
+     * @throws RestartRefusedException naming the live server (or the request of this one) that runs
+     *                                 or restarts it, or why the execution still runs
+     */
+    public RestartClaim claimRestart(long executionId) throws SQLException {
+        if (!restarting.add(executionId)) {
+            throw new RestartRefusedException("job execution " + executionId + " is being restarted by another"
+                    + " request to this server " + lease.describe() + "; follow that restart");
+        }
+        try {
+            long instanceId = owners.claimRestart(executionId, lease.serverId(), clock.instant(),
+                    other -> policy.alive(other, lease.serverId(), clock.instant()));
+            return new RestartClaim(instanceId, executionId);
+        } catch (SQLException | RuntimeException e) {
+            restarting.remove(executionId);
+            throw e;
+        }
+    }
+
+    /**
+     * Ends a restart's claim: when JBeret created the restart's execution, the claim stays for its
+     * owner listener to take over; when JBeret refused it, the instance is given back.
+     */
+    public void restartEnded(RestartClaim claim, boolean restarted) throws SQLException {
+        try {
+            if (!restarted && claim.claimed()) {
+                owners.release(claim.instanceId(), claim.executionId());
+            }
+        } finally {
+            restarting.remove(claim.executionId());
+        }
+    }
+
+    /** Records the trial an execution opened, for the trial reaper should this server crash. */
+    public void recordTrial(ExecutionTrial trial) throws SQLException {
+        trials.record(trial, clock.instant());
+    }
+
+    /** Drops the record of an execution's trial once the execution has closed it. */
+    public void forgetTrial(long instanceId, long executionId) throws SQLException {
+        trials.remove(instanceId, executionId);
     }
 
     /**

@@ -9,14 +9,16 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * Our two tables beside JBeret's, in the job repository's database: one lease per running server,
- * and the owner of each job instance's running execution. Times are epoch milliseconds (BIGINT),
+ * Our tables beside JBeret's, in the job repository's database: one lease per running server,
+ * the owner of each job instance's running execution, and the Determined trial of each job
+ * instance's latest execution (for the trial reaper). Times are epoch milliseconds (BIGINT),
  * so that servers in different time zones and both H2 and PostgreSQL read them alike.
  */
 public final class RecoveryTables {
 
     static final String LEASE = "DETBATCH_SERVER_LEASE";
     static final String OWNER = "DETBATCH_EXECUTION_OWNER";
+    static final String TRIAL = "DETBATCH_EXECUTION_TRIAL";
 
     private static final Map<String, String> DDL = Map.of(
         LEASE, "CREATE TABLE IF NOT EXISTS " + LEASE + " ("
@@ -31,7 +33,18 @@ public final class RecoveryTables {
             + "JOB_INSTANCE_ID BIGINT NOT NULL PRIMARY KEY, "
             + "JOB_EXECUTION_ID BIGINT NOT NULL, "
             + "SERVER_ID VARCHAR(36) NOT NULL, "
-            + "CLAIMED_AT_MS BIGINT NOT NULL)");
+            + "CLAIMED_AT_MS BIGINT NOT NULL)",
+        // one row per job instance: the trial its latest execution opened; REAP_DUE_AT_MS is set
+        // when recovery fails that execution, until the trial's ERROR is delivered or queued
+        TRIAL, "CREATE TABLE IF NOT EXISTS " + TRIAL + " ("
+            + "JOB_INSTANCE_ID BIGINT NOT NULL PRIMARY KEY, "
+            + "JOB_EXECUTION_ID BIGINT NOT NULL, "
+            + "TRIAL_KEY VARCHAR(" + ExecutionTrials.MAX_KEY + ") NOT NULL, "
+            + "TRIAL_ID BIGINT NOT NULL, "
+            + "TRIAL_RUN_ID INT NOT NULL, "
+            + "TRIAL_NAME VARCHAR(" + ExecutionTrials.MAX_NAME + ") NOT NULL, "
+            + "RECORDED_AT_MS BIGINT NOT NULL, "
+            + "REAP_DUE_AT_MS BIGINT)");
 
     private RecoveryTables() {
     }

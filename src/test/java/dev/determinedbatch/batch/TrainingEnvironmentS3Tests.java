@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.determinedbatch.batch.support.TrainingJobParameters;
 import dev.determinedbatch.storage.CheckpointStorage;
+import dev.determinedbatch.storage.StorageSpec;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import dev.determinedbatch.storage.s3.S3Storage;
 import dev.determinedbatch.storage.s3.S3TestServer;
@@ -82,6 +83,37 @@ class TrainingEnvironmentS3Tests {
                 "det.checkpoint.storage", s3("ckpt", "team", "not-the-secret"))));
         assertThatThrownBy(() -> environment.storage(parameters(environment)))
                 .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("S3 bucket 'ckpt'").hasMessageContaining("refused the credentials")
+                .hasMessageNotContaining("not-the-secret");
+    }
+
+    @Test
+    void theReadinessProbeChecksTheBucketOfTheDefaultStorage() throws Exception {
+        server.createBucket("probed");
+        String location = s3("probed", "p", S3TestServer.SECRET_KEY);
+        TrainingEnvironment environment = new TrainingEnvironment(config(Map.of(
+                TrainingEnvironment.DATA_DIR, temp.resolve("data").toString(), "det.checkpoint.storage", location)));
+        try {
+            StorageSpec.S3 spec = (StorageSpec.S3) StorageSpec.parse(environment.defaultStorageLocation());
+            environment.probeObjectStorage(spec);
+
+            server.deleteBucket("probed");
+            assertThatThrownBy(() -> environment.probeObjectStorage(spec))
+                    .isInstanceOf(java.io.IOException.class)
+                    .hasMessageContaining("S3 bucket 'probed'").hasMessageContaining("does not exist")
+                    .hasMessageNotContaining(S3TestServer.SECRET_KEY);
+        } finally {
+            environment.closeObjectStorages();
+        }
+    }
+
+    @Test
+    void theReadinessProbeOfRefusedCredentialsNamesTheBucketOnly() {
+        TrainingEnvironment environment = new TrainingEnvironment(config(Map.of(
+                TrainingEnvironment.DATA_DIR, temp.resolve("data").toString(),
+                "det.checkpoint.storage", s3("ckpt", "team", "not-the-secret"))));
+        StorageSpec.S3 spec = (StorageSpec.S3) StorageSpec.parse(environment.defaultStorageLocation());
+        assertThatThrownBy(() -> environment.probeObjectStorage(spec))
                 .hasMessageContaining("S3 bucket 'ckpt'").hasMessageContaining("refused the credentials")
                 .hasMessageNotContaining("not-the-secret");
     }

@@ -44,7 +44,18 @@ class CrashRecoveryTests {
     private JBeretDatabase database;
     private LeaseStore leases;
     private ExecutionOwners owners;
+    private ExecutionTrials trials;
     private CrashRecovery recovery;
+    /** what the reaper was handed, and what it answers */
+    private final List<ExecutionTrial> reaped = new CopyOnWriteArrayList<>();
+    private volatile boolean reaperDone = true;
+    private final TrialReaper reaper = trial -> {
+        reaped.add(trial);
+        if (trial.trialKey().contains("unwritable")) {
+            throw new java.io.IOException("spill directory not writable");
+        }
+        return reaperDone;
+    };
 
     private final JBeretDatabase.Kind kind;
 
@@ -59,8 +70,9 @@ class CrashRecoveryTests {
         RecoveryTables.create(database.dataSource());
         leases = new LeaseStore(database.dataSource());
         owners = new ExecutionOwners(database.dataSource());
+        trials = new ExecutionTrials(database.dataSource());
         recovery = new CrashRecovery(new RecoveryPolicy(TIMEOUT, Duration.ofSeconds(10), LocalProcesses.unknown()),
-                leases, new JobRepositoryRows(database.dataSource()));
+                leases, new JobRepositoryRows(database.dataSource()), trials, reaper);
     }
 
     @AfterEach
@@ -116,6 +128,77 @@ class CrashRecoveryTests {
             statement.execute("DROP TABLE STEP_EXECUTION, PARTITION_EXECUTION, JOB_EXECUTION, JOB_INSTANCE");
         }
         assertThat(recovery.run("self", T0)).isEmpty();
+    }
+
+    @Test
+    void theTrialOfAnExecutionMarkedFailedIsHandedToTheReaperAndItsRecordDropped() throws Exception {
+        Instant now = T0.plusSeconds(3600);
+        leases.register(new ServerLease("dead", "node-1", 1234, null, T0, now.minusSeconds(45)));
+        leases.register(new ServerLease("live", "node-2", 99, null, T0, now.minusSeconds(5)));
+        long crashed = owned("dead", T0.plusSeconds(60));
+        long running = owned("live", T0.plusSeconds(60));
+        ExecutionTrial crashedTrial = trial(crashed, 7);
+        trials.record(crashedTrial, T0.plusSeconds(61));
+        trials.record(trial(running, 8), T0.plusSeconds(61));
+
+        recovery.run("self", now);
+
+        assertThat(reaped).containsExactly(crashedTrial);
+        assertThat(database.count(RecoveryTables.TRIAL)).as("the live server's trial stays recorded").isEqualTo(1);
+        assertThat(database.column(RecoveryTables.TRIAL, "JOB_EXECUTION_ID", "JOB_EXECUTION_ID", running))
+                .isEqualTo(running);
+        recovery.run("self", now.plusSeconds(10));
+        assertThat(reaped).as("reaped once").hasSize(1);
+    }
+
+    @Test
+    void aTrialTheReaperCouldNotEndIsHandedToItAgainAtTheNextPassWithAWarning() throws Exception {
+        Instant now = T0.plusSeconds(3600);
+        leases.register(new ServerLease("dead", "node-1", 1234, null, T0, now.minusSeconds(45)));
+        long crashed = owned("dead", T0.plusSeconds(60));
+        trials.record(new ExecutionTrial(instanceOf(crashed), crashed, "master-c-trial-unwritable", 7, 2,
+                "train/train-1"), T0);
+
+        recovery.run("self", now);
+        assertThat(log).anySatisfy(record -> assertThat(new java.util.logging.SimpleFormatter().formatMessage(record))
+                .isEqualTo("DETBATCH-0441 trial train/train-1 (Determined trial 7, run 2) of job execution " + crashed
+                        + ": cannot mark it ERROR yet: spill directory not writable; trying again at the next recovery"
+                        + " pass"));
+        reaperDone = false; // say, the trial's spill file is held: asked again, silently
+        recovery.run("self", now.plusSeconds(10));
+        assertThat(reaped).hasSize(2);
+        assertThat(trials.due()).as("still due").hasSize(1);
+    }
+
+    @Test
+    void aRestartThatOpensTheTrialAgainBeforeTheReaperComesMakesTheReapMoot() throws Exception {
+        Instant now = T0.plusSeconds(3600);
+        leases.register(new ServerLease("dead", "node-1", 1234, null, T0, now.minusSeconds(45)));
+        long crashed = owned("dead", T0.plusSeconds(60));
+        long instance = instanceOf(crashed);
+        trials.record(trial(crashed, 7), T0);
+        reaperDone = false;
+        recovery.run("self", now);
+        assertThat(trials.due()).hasSize(1);
+
+        // the restart's execution runs: the trial is left to it
+        long restart = database.jobExecution(instance, now.plusSeconds(1), "STARTED");
+        assertThat(trials.due()).isEmpty();
+        // it opened the trial: its record replaces the crashed execution's
+        trials.record(trial(restart, 7), now.plusSeconds(2));
+        database.setStatus(restart, "COMPLETED");
+        reaped.clear();
+        recovery.run("self", now.plusSeconds(10));
+        assertThat(reaped).isEmpty();
+    }
+
+    private ExecutionTrial trial(long execution, long trialId) throws Exception {
+        return new ExecutionTrial(instanceOf(execution), execution, "master-c-trial-" + trialId, trialId, 1,
+                "train/train-" + instanceOf(execution));
+    }
+
+    private long instanceOf(long execution) throws Exception {
+        return ((Number) database.column("JOB_EXECUTION", "JOBINSTANCEID", "JOBEXECUTIONID", execution)).longValue();
     }
 
     private long owned(String server, Instant created) throws Exception {

@@ -6,15 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -101,6 +103,109 @@ class ExecutionOwnersTests {
         owners.claim(7, 70, "a", T0, isAlive);
         owners.release(7, 71);
         assertThat(owners.holder(7).executionId()).isEqualTo(70L);
+    }
+
+    @Test
+    void aRestartOfAnExecutionALiveServerRunsIsRefusedNamingTheServer() throws Exception {
+        long instance = database.jobInstance("train");
+        long running = database.jobExecution(instance, T0, "STARTED");
+        owners.claim(instance, running, "a", T0, isAlive);
+
+        assertThatThrownBy(() -> owners.claimRestart(running, "b", T0, isAlive))
+                .isInstanceOf(RestartRefusedException.class)
+                .hasMessage("job execution " + running + " is still STARTED on server a (node-a, pid 1), which is"
+                        + " alive; stop it there (POST /api/jobexecutions/" + running + "/stop on that server), or"
+                        + " restart it once it has ended");
+        assertThatThrownBy(() -> owners.claimRestart(running, "a", T0, isAlive))
+                .hasMessageStartingWith("job execution " + running + " is still STARTED on this server a (node-a, pid 1)");
+        assertThat(owners.holder(instance).executionId()).isEqualTo(running);
+    }
+
+    @Test
+    void aRestartOfAnExecutionStillShownRunningByALostServerWaitsForRecovery() throws Exception {
+        long instance = database.jobInstance("train");
+        long running = database.jobExecution(instance, T0, "STARTED");
+        owners.claim(instance, running, "a", T0, isAlive);
+        alive = Set.of("b");
+
+        assertThatThrownBy(() -> owners.claimRestart(running, "b", T0, isAlive))
+                .isInstanceOf(RestartRefusedException.class)
+                .hasMessage("job execution " + running + " is still STARTED in the job repository (its server a"
+                        + " (node-a, pid 1) is taken for lost); crash recovery marks it FAILED once no live server can"
+                        + " be running it (every determined.batch.lease.period); restart it then");
+    }
+
+    @Test
+    void aRestartClaimsTheInstanceAndTheRestartsExecutionTakesItOver() throws Exception {
+        long instance = database.jobInstance("train");
+        long failed = database.jobExecution(instance, T0, "FAILED");
+
+        assertThat(owners.claimRestart(failed, "b", T0, isAlive)).isEqualTo(instance);
+        assertThat(owners.holder(instance)).extracting(ExecutionOwners.Holder::executionId,
+                ExecutionOwners.Holder::serverId).containsExactly(failed, "b");
+
+        // the other server's restart of the same execution loses, told who restarts it
+        assertThatThrownBy(() -> owners.claimRestart(failed, "a", T0, isAlive))
+                .isInstanceOf(RestartRefusedException.class)
+                .hasMessage("job execution " + failed + " is being restarted by server b (node-b, pid 2), which is"
+                        + " alive; follow that restart there");
+
+        long restart = database.jobExecution(instance, T0.plusSeconds(1), "STARTING");
+        owners.claim(instance, restart, "b", T0, isAlive);
+        assertThat(owners.holder(instance).executionId()).isEqualTo(restart);
+        assertThatThrownBy(() -> owners.claimRestart(failed, "a", T0, isAlive))
+                .hasMessageContaining("is being run by execution " + restart + " on server b (node-b, pid 2)");
+    }
+
+    @Test
+    void aClaimOfARestartWhoseServerDiedIsTakenOver() throws Exception {
+        long instance = database.jobInstance("train");
+        long failed = database.jobExecution(instance, T0, "FAILED");
+        owners.claimRestart(failed, "a", T0, isAlive);
+        alive = Set.of("b");
+
+        assertThat(owners.claimRestart(failed, "b", T0, isAlive)).isEqualTo(instance);
+        assertThat(owners.holder(instance).serverId()).isEqualTo("b");
+    }
+
+    @Test
+    void aRestartOfNoExecutionClaimsNothing() throws Exception {
+        assertThat(owners.claimRestart(404, "a", T0, isAlive)).isEqualTo(-1);
+        assertThat(database.count(RecoveryTables.OWNER)).isZero();
+    }
+
+    @RepeatedTest(10)
+    void ofTwoServersRestartingTheSameExecutionAtOnceExactlyOneWins() throws Exception {
+        long instance = database.jobInstance("train");
+        long failed = database.jobExecution(instance, T0, "FAILED");
+        CyclicBarrier together = new CyclicBarrier(2);
+        ExecutorService servers = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Object>> outcomes = new ArrayList<>();
+            for (String server : List.of("a", "b")) {
+                outcomes.add(servers.submit(() -> {
+                    // each server its own connections to the one database, as two processes have
+                    ExecutionOwners own = new ExecutionOwners(database.dataSource());
+                    together.await();
+                    try {
+                        return own.claimRestart(failed, server, T0, isAlive);
+                    } catch (RestartRefusedException e) {
+                        return e;
+                    }
+                }));
+            }
+            List<Object> results = new ArrayList<>();
+            for (Future<Object> outcome : outcomes) {
+                results.add(outcome.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(results).filteredOn(r -> r.equals(instance)).hasSize(1);
+            String winner = owners.holder(instance).serverId();
+            assertThat(results).filteredOn(r -> r instanceof RestartRefusedException).singleElement()
+                    .extracting(r -> ((RestartRefusedException) r).getMessage()).asString()
+                    .contains("is being restarted by server " + winner);
+        } finally {
+            servers.shutdownNow();
+        }
     }
 
     @Test

@@ -99,6 +99,16 @@ final class JBeretDatabase {
         return insert("insert-job-execution", instanceId, Timestamp.from(created), status, "epochs = 3");
     }
 
+    void setStatus(long executionId, String status) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(
+                     "UPDATE JOB_EXECUTION SET BATCHSTATUS = ? WHERE JOBEXECUTIONID = ?")) {
+            update.setString(1, status);
+            update.setLong(2, executionId);
+            update.executeUpdate();
+        }
+    }
+
     long stepExecution(long executionId, String stepName, Instant started, String status) throws SQLException {
         return insert("insert-step-execution", executionId, stepName, Timestamp.from(started), status);
     }

@@ -124,6 +124,29 @@ class LeaseKeeperTests {
     }
 
     @Test
+    void aRestartIsClaimedOncePerServerAndGivenBackWhenJBeretRefusesIt() throws Exception {
+        LeaseKeeper first = keeper("first");
+        first.start();
+        LeaseKeeper second = keeper("second");
+        second.start();
+        long instance = database.jobInstance("train");
+        long failed = database.jobExecution(instance, start, "FAILED");
+
+        RestartClaim claim = first.claimRestart(failed);
+        assertThat(claim).isEqualTo(new RestartClaim(instance, failed));
+        assertThatThrownBy(() -> first.claimRestart(failed)).isInstanceOf(RestartRefusedException.class)
+                .hasMessage("job execution " + failed + " is being restarted by another request to this server"
+                        + " first (node, pid 42); follow that restart");
+        assertThatThrownBy(() -> second.claimRestart(failed)).isInstanceOf(RestartRefusedException.class)
+                .hasMessageContaining("is being restarted by server first (node, pid 42)");
+
+        first.restartEnded(claim, false); // JBeret refused it
+        RestartClaim taken = second.claimRestart(failed);
+        second.restartEnded(taken, true); // JBeret restarted it: the claim stays for the restart's execution
+        assertThatThrownBy(() -> first.claimRestart(failed)).hasMessageContaining("server second (node, pid 42)");
+    }
+
+    @Test
     void closingGivesTheLeaseUpAndStopsRenewing() throws Exception {
         LeaseKeeper keeper = keeper("s1");
         keeper.start();

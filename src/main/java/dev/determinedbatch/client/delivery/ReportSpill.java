@@ -1,5 +1,6 @@
 package dev.determinedbatch.client.delivery;
 
+import dev.determinedbatch.client.core.Report;
 import dev.determinedbatch.files.Durable;
 import dev.determinedbatch.log.LogCode;
 import java.io.ByteArrayOutputStream;
@@ -68,6 +69,14 @@ public final class ReportSpill {
     /** Where the first line not handed out yet starts. */
     long readCursor() {
         return readCursor;
+    }
+
+    /**
+     * Appends a report made outside any session (the ERROR of a run whose process died), after
+     * whatever waits in the file, forced to disk; the one who calls it holds the file's {@link SpillClaim}.
+     */
+    public void appendLeftover(Report report) throws IOException {
+        append(List.of(ReportLines.write(0, report)));
     }
 
     /** Appends the lines as one write, forced to disk; on failure the file is as before. */

@@ -10,11 +10,13 @@ import dev.determinedbatch.storage.S3Prefix;
  * {@code <that>/<relative path>}, each directory as an empty object {@code <that>/<rel/dir/>}.
  * The checksum manifest, which Determined does not know, lies beside the checkpoints at
  * {@code os.path.join(prefix, ".checksums/<uuid>.json")}: not under any uuid, so Determined's
- * download and delete of a checkpoint never see it.
+ * download and delete of a checkpoint never see it. So does the upload mark
+ * {@code <prefix>/.uploads/<uuid>}, which lies there while a store or a delete is under way.
  */
 public final class S3Keys {
 
     static final String CHECKSUMS = ".checksums";
+    static final String UPLOADS = ".uploads";
 
     private final String prefix;
 
@@ -46,6 +48,16 @@ public final class S3Keys {
     /** {@code <prefix>/.checksums/<uuid>.json}. */
     public String manifestKey(String uuid) {
         return manifestDirectory() + CheckpointUuid.require(uuid) + ".json";
+    }
+
+    /** Where the upload marks lie: {@code <prefix>/.uploads/}. */
+    public String uploadMarkDirectory() {
+        return join(prefix, UPLOADS) + "/";
+    }
+
+    /** {@code <prefix>/.uploads/<uuid>}: an upload or delete of the checkpoint is under way, or was interrupted. */
+    public String uploadMarkKey(String uuid) {
+        return uploadMarkDirectory() + CheckpointUuid.require(uuid);
     }
 
     /** The manifest's name relative to the storage, for errors: {@code .checksums/<uuid>.json}. */

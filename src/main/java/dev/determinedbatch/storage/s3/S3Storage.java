@@ -15,8 +15,12 @@ import dev.determinedbatch.storage.StorageSpec;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import dev.determinedbatch.storage.Verification;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -48,7 +52,9 @@ import software.amazon.awssdk.transfer.s3.model.UploadFileRequest;
  * complete checkpoint. {@link #find}, {@link #list} and {@link #restore} see only checkpoints whose
  * manifest exists, so an upload that died midway is never listed nor restored. For the same
  * reason a checkpoint that Determined's own client uploaded (it writes no manifest) is not seen by
- * this storage. A restore downloads into a temporary directory that is always removed, and checks
+ * this storage. An upload mark {@code <prefix>/.uploads/<uuid>} lies there from before the first
+ * object until after the manifest (and during a delete), so that {@link #cleanUp} can tell an
+ * interrupted upload from Determined's checkpoints and remove it. A restore downloads into a temporary directory that is always removed, and checks
  * every file against the manifest before the reader runs.
  *
  * <p>Safe for concurrent use; {@link #close} releases the HTTP connections.
@@ -64,19 +70,31 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
      * @param tempDir               where staging and restore directories are made
      * @param observer              told of the phases of a store ({@code FILES_STAGED}, {@code PUBLISHED})
      * @param interceptors          added to the SDK client: tests inject faults with them
+     * @param clock                 what {@link #cleanUp} takes for now
+     * @param staleAfter            how old an upload mark must be before {@link #cleanUp} takes its
+     *                              upload for interrupted (its writer dead): longer than any store takes
      */
     public record Options(Supplier<UUID> uuids, long multipartThreshold, long partSize, Path tempDir,
-                          StoreObserver observer, List<ExecutionInterceptor> interceptors) {
+                          StoreObserver observer, List<ExecutionInterceptor> interceptors, Clock clock,
+                          Duration staleAfter) {
 
         public static final long DEFAULT_MULTIPART_THRESHOLD = 16L << 20;
         public static final long DEFAULT_PART_SIZE = 8L << 20;
+        /** As the directory storage's bound for staging directories of other hosts. */
+        public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(24);
         private static final long MIN_PART_SIZE = 5L << 20;
 
         public Options {
             Objects.requireNonNull(uuids, "uuids");
             Objects.requireNonNull(tempDir, "tempDir");
             Objects.requireNonNull(observer, "observer");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(staleAfter, "staleAfter");
             interceptors = List.copyOf(interceptors);
+            if (staleAfter.isNegative()) {
+                throw new IllegalArgumentException("the age of a stale upload mark must not be negative, got "
+                        + staleAfter);
+            }
             if (partSize < MIN_PART_SIZE || multipartThreshold < partSize) {
                 throw new IllegalArgumentException("S3 part size must be at least 5 MiB and the multipart threshold"
                         + " at least the part size, got part size " + partSize + ", threshold " + multipartThreshold);
@@ -85,27 +103,32 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
 
         public static Options defaults() {
             return new Options(UUID::randomUUID, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE,
-                    Path.of(System.getProperty("java.io.tmpdir")), StoreObserver.NONE, List.of());
+                    Path.of(System.getProperty("java.io.tmpdir")), StoreObserver.NONE, List.of(), Clock.systemUTC(),
+                    DEFAULT_STALE_AFTER);
         }
 
         public Options withUuids(Supplier<UUID> uuids) {
-            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors);
+            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors, clock, staleAfter);
         }
 
         public Options withMultipart(long multipartThreshold, long partSize) {
-            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors);
+            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors, clock, staleAfter);
         }
 
         public Options withTempDir(Path tempDir) {
-            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors);
+            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors, clock, staleAfter);
         }
 
         public Options withObserver(StoreObserver observer) {
-            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors);
+            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors, clock, staleAfter);
         }
 
         public Options withInterceptors(List<ExecutionInterceptor> interceptors) {
-            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors);
+            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors, clock, staleAfter);
+        }
+
+        public Options withStaleUploads(Clock clock, Duration staleAfter) {
+            return new Options(uuids, multipartThreshold, partSize, tempDir, observer, interceptors, clock, staleAfter);
         }
     }
 
@@ -171,11 +194,13 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
             StoredCheckpoint stored = new StoredCheckpoint(uuid,
                     CheckpointMetadata.parse(metadataJson, CheckpointMetadata.FILE_NAME), staged.resources());
             uploading = true;
+            mark(uuid, "store");
             uploadAll(uuid, staging, staged, metadataJson);
             // last: its existence is what makes the checkpoint complete
             bucket.await(client.putObject(p -> p.bucket(location.bucket()).key(keys.manifestKey(uuid)),
                     AsyncRequestBody.fromBytes(staged.manifest().render())), "write the checksum manifest of " + uuid);
             options.observer().reached(uuid, StoreObserver.Phase.PUBLISHED);
+            unmark(uuid);
             return stored;
         } catch (Throwable failure) {
             if (uploading) {
@@ -205,15 +230,36 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
         bucket.await(CompletableFuture.allOf(uploads.toArray(CompletableFuture[]::new)), "upload checkpoint " + uuid);
     }
 
-    /** After a failed store: its objects go, so that only what a crash interrupts is ever left. */
+    /**
+     * After a failed store: its objects go, so that only what a crash interrupts is ever left. A
+     * mark that could not be removed leaves it to {@link #cleanUp} once the mark is stale.
+     */
     private void deleteAfter(Throwable failure, String uuid) {
         try {
             bucket.await(client.deleteObject(d -> d.bucket(location.bucket()).key(keys.manifestKey(uuid))),
                     "delete the manifest of " + uuid);
             bucket.delete(bucket.list(keys.checkpointPrefix(uuid) + "/"), uuid);
+            unmark(uuid);
         } catch (IOException | RuntimeException e) {
             failure.addSuppressed(e);
         }
+    }
+
+    /**
+     * Writes {@code <prefix>/.uploads/<uuid>} before the first object of a store or a delete: while it
+     * lies there the checkpoint's objects may be incomplete, and {@link #cleanUp} may remove them once
+     * it is stale and no manifest says the checkpoint is complete.
+     */
+    private void mark(String uuid, String what) throws IOException {
+        bucket.await(client.putObject(p -> p.bucket(location.bucket()).key(keys.uploadMarkKey(uuid)),
+                AsyncRequestBody.fromBytes((what + " started " + options.clock().instant())
+                        .getBytes(StandardCharsets.UTF_8))),
+                "write the upload mark of " + uuid);
+    }
+
+    private void unmark(String uuid) throws IOException {
+        bucket.await(client.deleteObject(d -> d.bucket(location.bucket()).key(keys.uploadMarkKey(uuid))),
+                "remove the upload mark of " + uuid);
     }
 
     @Override
@@ -306,19 +352,45 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
     @Override
     public void delete(String uuid) throws IOException {
         CheckpointUuid.require(uuid);
+        // a crash after the manifest's delete would leave objects never listed: the mark lets cleanUp find them
+        mark(uuid, "delete");
         bucket.await(client.deleteObject(d -> d.bucket(location.bucket()).key(keys.manifestKey(uuid))),
                 "delete the manifest of " + uuid);
         bucket.delete(bucket.list(keys.checkpointPrefix(uuid) + "/"), uuid);
+        unmark(uuid);
     }
 
     /**
-     * Removes nothing: objects of an interrupted upload (a uuid without a manifest) cannot be told
-     * from a checkpoint that Determined's own client uploaded, which has no manifest either. They are
-     * never listed nor restored; a bucket lifecycle rule may expire them.
+     * Removes what interrupted stores and deletes left: for each upload mark older than
+     * {@link Options#staleAfter()} (its writer is taken for dead), the objects of its uuid when no
+     * manifest says the checkpoint is complete, then the mark; a mark whose checkpoint has its
+     * manifest (the writer died between the two) goes alone. Objects of a uuid without a mark
+     * (a checkpoint Determined's own client uploaded, which has no manifest) are never touched.
+     *
+     * @return how many uuids it removed objects or marks of
      */
     @Override
-    public int cleanUp() {
-        return 0;
+    public int cleanUp() throws IOException {
+        String directory = keys.uploadMarkDirectory();
+        Instant staleBefore = options.clock().instant().minus(options.staleAfter());
+        int removed = 0;
+        for (S3Object mark : bucket.list(directory)) {
+            String uuid = mark.key().substring(directory.length());
+            if (!CheckpointUuid.isValid(uuid) || mark.lastModified() == null || mark.lastModified().isAfter(staleBefore)) {
+                continue;
+            }
+            if (manifest(uuid).isEmpty()) {
+                bucket.delete(bucket.list(keys.checkpointPrefix(uuid) + "/"), uuid);
+            }
+            unmark(uuid);
+            removed++;
+        }
+        return removed;
+    }
+
+    /** Whether the bucket still exists and the credentials reach it (the readiness check). */
+    public void checkBucket() throws IOException {
+        bucket.check();
     }
 
     @Override

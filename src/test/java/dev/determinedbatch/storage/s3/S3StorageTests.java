@@ -16,6 +16,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -169,6 +171,7 @@ class S3StorageTests {
     void objectKeysAreDeterminedsLayout() throws Exception {
         UUID uuid = UUID.fromString("00944a54-7c2e-4402-8e77-88a7e8988b22");
         List<String> written = Collections.synchronizedList(new ArrayList<>());
+        List<String> deleted = Collections.synchronizedList(new ArrayList<>());
         ExecutionInterceptor recordKeys = new ExecutionInterceptor() {
             @Override
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -176,6 +179,8 @@ class S3StorageTests {
                     written.add(put.key());
                 } else if (context.request() instanceof CreateMultipartUploadRequest create) {
                     written.add(create.key());
+                } else if (context.request() instanceof DeleteObjectRequest delete) {
+                    deleted.add(delete.key());
                 }
             }
         };
@@ -185,16 +190,20 @@ class S3StorageTests {
                     "sub/w.bin", new byte[] {3})));
         }
         // Determined: normalize_prefix("/runs//exp-1/./") == "runs/exp-1"; keys f"{prefix}/{uuid}/{rel_path}",
-        // a directory as an empty f"{prefix}/{uuid}/sub/"; the manifest beside, under .checksums, last
+        // a directory as an empty f"{prefix}/{uuid}/sub/"; the manifest beside, under .checksums, last;
+        // before every object the upload mark, under .uploads, removed once the manifest is written
+        String mark = "runs/exp-1/.uploads/00944a54-7c2e-4402-8e77-88a7e8988b22";
         List<String> expected = List.of(
                 "runs/exp-1/00944a54-7c2e-4402-8e77-88a7e8988b22/metadata.json",
                 "runs/exp-1/00944a54-7c2e-4402-8e77-88a7e8988b22/model.bin",
                 "runs/exp-1/00944a54-7c2e-4402-8e77-88a7e8988b22/sub/",
                 "runs/exp-1/00944a54-7c2e-4402-8e77-88a7e8988b22/sub/w.bin");
-        assertThat(written.subList(0, 4)).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(written.get(4)).isEqualTo("runs/exp-1/.checksums/00944a54-7c2e-4402-8e77-88a7e8988b22.json");
-        assertThat(written).hasSize(5);
-        assertThat(keys("runs/")).containsAll(written);
+        assertThat(written.get(0)).isEqualTo(mark);
+        assertThat(written.subList(1, 5)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(written.get(5)).isEqualTo("runs/exp-1/.checksums/00944a54-7c2e-4402-8e77-88a7e8988b22.json");
+        assertThat(written).hasSize(6);
+        assertThat(deleted).containsExactly(mark);
+        assertThat(keys("runs/")).containsAll(written.subList(1, 6)).doesNotContain(mark);
     }
 
     @Test
@@ -262,6 +271,81 @@ class S3StorageTests {
             assertThatThrownBy(() -> storage.restore(uuid.toString(), c -> "read"))
                     .isInstanceOf(CheckpointNotFoundException.class).hasMessageContaining("no checksum manifest");
         }
+    }
+
+    @Test
+    void cleanUpRemovesStaleInterruptedUploadsAndNothingElse() throws Exception {
+        UUID interrupted = UUID.fromString("22222222-2222-4333-8444-555555555555");
+        try (S3Storage storage = open("cleanup", options().withUuids(() -> interrupted)
+                .withInterceptors(List.of(crashAt("/b.bin"))))) {
+            assertThatThrownBy(() -> storage.store(Map.of("steps_completed", 1),
+                    files(Map.of("a.bin", new byte[] {1}, "b.bin", new byte[] {2})))).isInstanceOf(IOException.class);
+        }
+        // a checkpoint as Determined's own client uploads it: no manifest, no mark
+        String determineds = "33333333-2222-4333-8444-555555555555";
+        raw.putObject(p -> p.bucket(BUCKET).key("cleanup/" + determineds + "/metadata.json"),
+                AsyncRequestBody.fromBytes("{\"steps_completed\": 5}".getBytes(StandardCharsets.UTF_8))).join();
+        assertThat(keys("cleanup/.uploads/")).containsExactly("cleanup/.uploads/" + interrupted);
+
+        Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(2));
+        try (S3Storage storage = open("cleanup", options().withStaleUploads(later, Duration.ofHours(1)))) {
+            StoredCheckpoint complete = storage.store(Map.of("steps_completed", 9), files(Map.of("w", new byte[] {9})));
+            try (S3Storage fresh = open("cleanup", options().withStaleUploads(Clock.systemUTC(), Duration.ofHours(1)))) {
+                assertThat(fresh.cleanUp()).as("an upload may still be under way").isZero();
+            }
+            assertThat(keys("cleanup/" + interrupted)).isNotEmpty();
+
+            assertThat(storage.cleanUp()).isEqualTo(1);
+            assertThat(keys("cleanup/" + interrupted)).isEmpty();
+            assertThat(keys("cleanup/.uploads/")).isEmpty();
+            assertThat(keys("cleanup/" + determineds)).as("never touched").contains("cleanup/" + determineds + "/metadata.json");
+            assertThat(storage.list()).extracting(StoredCheckpoint::uuid).containsExactly(complete.uuid());
+            assertThat(storage.cleanUp()).isZero();
+        }
+    }
+
+    @Test
+    void aStaleMarkOfACompleteCheckpointGoesAloneAndAnInterruptedDeleteIsFinished() throws Exception {
+        Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(2));
+        try (S3Storage storage = open("marks", options().withStaleUploads(later, Duration.ofHours(1)))) {
+            StoredCheckpoint kept = storage.store(Map.of("steps_completed", 1), files(Map.of("w", new byte[] {1})));
+            StoredCheckpoint deleted = storage.store(Map.of("steps_completed", 2), files(Map.of("w", new byte[] {2})));
+            // the writer of kept died after its manifest, before it removed its mark
+            raw.putObject(p -> p.bucket(BUCKET).key("marks/.uploads/" + kept.uuid()), AsyncRequestBody.fromBytes("store".getBytes(StandardCharsets.UTF_8)))
+                    .join();
+            try (S3Storage crashing = open("marks", options().withInterceptors(List.of(crashAt("/w"))))) {
+                assertThatThrownBy(() -> crashing.delete(deleted.uuid())).isInstanceOf(IOException.class);
+            }
+            assertThat(storage.list()).extracting(StoredCheckpoint::uuid).containsExactly(kept.uuid());
+            assertThat(keys("marks/" + deleted.uuid())).isNotEmpty();
+
+            assertThat(storage.cleanUp()).isEqualTo(2);
+            assertThat(keys("marks/" + deleted.uuid())).isEmpty();
+            assertThat(keys("marks/.uploads/")).isEmpty();
+            byte[] restored = storage.restore(kept.uuid(), c -> Files.readAllBytes(c.root().resolve("w")),
+                    Verification.REQUIRED);
+            assertThat(restored).containsExactly(1);
+        }
+    }
+
+    /** Refuses the upload or delete of the object whose key ends in {@code suffix}, and every later delete. */
+    private static ExecutionInterceptor crashAt(String suffix) {
+        return new ExecutionInterceptor() {
+            private volatile boolean crashed;
+
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                SdkRequest request = context.request();
+                boolean hit = request instanceof PutObjectRequest put && put.key().endsWith(suffix)
+                        || request instanceof DeleteObjectRequest delete && delete.key().endsWith(suffix);
+                if (hit) {
+                    crashed = true;
+                }
+                if (hit || crashed && request instanceof DeleteObjectRequest) {
+                    throw new IllegalStateException("injected fault");
+                }
+            }
+        };
     }
 
     @Test

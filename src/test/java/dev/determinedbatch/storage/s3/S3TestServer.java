@@ -59,6 +59,11 @@ public final class S3TestServer implements AutoCloseable {
         context.getBlobStore().createContainerInLocation(null, bucket);
     }
 
+    /** Removes the bucket and everything in it, as an operator might under a running server. */
+    public void deleteBucket(String bucket) {
+        context.getBlobStore().deleteContainer(bucket);
+    }
+
     public StorageSpec.S3 location(String bucket, String prefix) {
         return new StorageSpec.S3(bucket, prefix, endpoint(), ACCESS_KEY, SECRET_KEY, Map.of());
     }
