@@ -143,6 +143,10 @@ class CheckpointBoundaryTests {
 
             Thread closing = new Thread(() -> wasWriting.set(training.closeCheckpointWriter()));
             closing.start();
+            while (closing.getState() != Thread.State.WAITING) { // blocked on the held write
+                assertThat(closing.getState()).isNotEqualTo(Thread.State.TERMINATED);
+                Thread.onSpinWait();
+            }
             held.release.countDown();
             closing.join();
 
