@@ -16,9 +16,9 @@ public record BenchmarkOptions(boolean quick, Set<String> only, Path jar, Path w
     public static BenchmarkOptions fromSystemProperties() {
         return new BenchmarkOptions(Boolean.parseBoolean(System.getProperty("bench.quick", "false")),
                 figures(System.getProperty("bench.only", "")),
-                Path.of(System.getProperty("bench.jar", "target/determined-batch-bootable.jar")),
-                Path.of(System.getProperty("bench.work", "target/bench-work")),
-                Path.of(System.getProperty("bench.docs", "docs")));
+                Path.of(System.getProperty("bench.jar", "target/determined-batch-bootable.jar")).toAbsolutePath(),
+                Path.of(System.getProperty("bench.work", "target/bench-work")).toAbsolutePath(),
+                Path.of(System.getProperty("bench.docs", "docs")).toAbsolutePath());
     }
 
     /** {@code "p4, P6"} as {@code [P4, P6]}; blank means every figure. */

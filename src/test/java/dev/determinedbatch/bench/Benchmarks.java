@@ -22,12 +22,11 @@ public final class Benchmarks {
 
     static List<Figure> figures() {
         List<Figure> figures = new ArrayList<>();
-        // in progress: figures.add(new TrainingStepsFigure());          // P1, and the plot of steps/s over time
+        figures.add(new TrainingStepsFigure());                       // P1, and the plot of steps/s over time
         figures.add(new CheckpointWriteFigure());        // P2
-        // P3, training stall per checkpoint: built by helper "async" as CheckpointStallBenchmark.stallRows();
-        // wire it here once it is on main: figures.add(Figure.of("P3", options -> CheckpointStallBenchmark.stallRows()));
+        figures.add(Figure.of("P3", options -> CheckpointStallBenchmark.stallRows()));  // P3
         figures.add(new NaiveRepositoryFigure());        // P4
-        // in progress: figures.add(new MetricReportFigure());           // P5
+        figures.add(new MetricReportFigure());                        // P5
         figures.add(new RestoreFigure());                // P6, restore
         // in progress: figures.add(new RestartLatencyFigure());         // P6, restart latency
         // in progress: figures.add(new ServerStartFigure());            // P7
