@@ -7,6 +7,7 @@ import dev.determinedbatch.client.core.TrialInfo;
 import dev.determinedbatch.client.delivery.ReportQueue;
 import dev.determinedbatch.client.delivery.ReportSender;
 import dev.determinedbatch.log.LogCode;
+import dev.determinedbatch.storage.CheckpointFile;
 import dev.determinedbatch.storage.CheckpointReader;
 import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.CheckpointUuid;
@@ -60,11 +61,31 @@ public final class Checkpoints {
      *                             report; the message names its uuid
      */
     public StoredCheckpoint store(Map<String, Object> metadata, CheckpointWriter files) {
+        return storeTagged(metadata, tagged -> storage.store(tagged, files));
+    }
+
+    /**
+     * {@code store_path} of files given by name (see
+     * {@link CheckpointStorage#store(Map, Map)}): the storage may write them in parallel,
+     * checksumming each as it is written; then the checkpoint is reported, as above.
+     */
+    public StoredCheckpoint store(Map<String, Object> metadata, Map<String, CheckpointFile> files) {
+        return storeTagged(metadata, tagged -> storage.store(tagged, files));
+    }
+
+    /** One way of storing a checkpoint with the metadata given. */
+    @FunctionalInterface
+    private interface Store {
+
+        StoredCheckpoint store(Map<String, Object> tagged) throws IOException;
+    }
+
+    private StoredCheckpoint storeTagged(Map<String, Object> metadata, Store files) {
         Map<String, Object> tagged = new LinkedHashMap<>(metadata);
         tagged.putAll(backend.checkpointTags());
         StoredCheckpoint stored;
         try {
-            stored = storage.store(tagged, files);
+            stored = files.store(tagged);
         } catch (IOException e) {
             throw new UncheckedIOException("storing a checkpoint in " + storage.config() + " failed: "
                     + e.getMessage(), e);

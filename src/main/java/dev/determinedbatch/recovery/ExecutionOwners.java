@@ -119,21 +119,24 @@ public final class ExecutionOwners {
                 + executionId + " in " + ATTEMPTS + " attempts; other servers claim it at the same time");
     }
 
+    /**
+     * The execution still runs: named with the server that holds its instance (its owner, or the
+     * restart that created it, whose owner listener has not run yet) when that server is alive.
+     */
     private static RestartRefusedException stillRunning(Execution restarted, Holder holder, String serverId,
                                                         Predicate<ServerLease> alive) {
         long id = restarted.executionId();
-        boolean owned = holder != null && holder.executionId() == id;
-        if (owned && holder.serverId().equals(serverId)) {
+        if (holder != null && holder.serverId().equals(serverId)) {
             return new RestartRefusedException("job execution " + id + " is still " + restarted.batchStatus()
                     + " on this server " + describe(holder, serverId) + "; stop it first (POST /api/jobexecutions/"
                     + id + "/stop), or restart it once it has ended");
         }
-        if (owned && holder.lease() != null && alive.test(holder.lease())) {
+        if (holder != null && holder.lease() != null && alive.test(holder.lease())) {
             return new RestartRefusedException("job execution " + id + " is still " + restarted.batchStatus()
                     + " on server " + holder.lease().describe() + ", which is alive; stop it there (POST"
                     + " /api/jobexecutions/" + id + "/stop on that server), or restart it once it has ended");
         }
-        String server = !owned ? "no server recorded itself as its owner"
+        String server = holder == null ? "no server recorded itself as its owner"
                 : "its server " + describe(holder, serverId) + " is taken for lost";
         return new RestartRefusedException("job execution " + id + " is still " + restarted.batchStatus()
                 + " in the job repository (" + server + "); crash recovery marks it FAILED once no live server"

@@ -1,6 +1,11 @@
 package dev.determinedbatch.storage;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +37,30 @@ public interface CheckpointStorage {
      * @param files    writes the checkpoint's files into the directory it is given
      */
     StoredCheckpoint store(Map<String, Object> metadata, CheckpointWriter files) throws IOException;
+
+    /**
+     * Stores one checkpoint of the files given by name (relative paths, {@code '/'} between
+     * directories), with the same guarantees as {@link #store(Map, CheckpointWriter)}. A storage
+     * may write them in parallel and checksum them as they are written; by default they are
+     * written one after the other into the staging directory.
+     *
+     * @throws IllegalArgumentException when a name is not a relative path inside the checkpoint,
+     *                                  or is {@code metadata.json}; checked before anything is written
+     */
+    default StoredCheckpoint store(Map<String, Object> metadata, Map<String, CheckpointFile> files) throws IOException {
+        CheckpointFile.requireNames(files.keySet());
+        Map<String, CheckpointFile> copy = new LinkedHashMap<>(files);
+        return store(metadata, dir -> {
+            for (Map.Entry<String, CheckpointFile> file : copy.entrySet()) {
+                Path path = dir.resolve(file.getKey());
+                Files.createDirectories(path.getParent());
+                try (FileChannel out = FileChannel.open(path,
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    file.getValue().writeTo(out);
+                }
+            }
+        });
+    }
 
     /**
      * Reads a complete checkpoint, after checking its files against its checksum manifest when it

@@ -1,11 +1,17 @@
 package dev.determinedbatch.storage;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,6 +43,16 @@ public final class CheckpointVerifier {
      */
     public static boolean verify(CheckpointDirectory checkpoint, Path manifestFile, String manifestName,
                                  Verification verification) throws IOException {
+        return verify(checkpoint, manifestFile, manifestName, verification, Runnable::run);
+    }
+
+    /**
+     * {@link #verify(CheckpointDirectory, Path, String, Verification)}, reading the files for
+     * their CRC32C on {@code parallel}, several at once; the failure reported is still the first
+     * in path order.
+     */
+    public static boolean verify(CheckpointDirectory checkpoint, Path manifestFile, String manifestName,
+                                 Verification verification, Executor parallel) throws IOException {
         String uuid = checkpoint.checkpoint().uuid();
         byte[] json;
         try {
@@ -58,8 +74,30 @@ public final class CheckpointVerifier {
         for (Map.Entry<String, FileChecksum> entry : manifest.files().entrySet()) {
             checkSize(uuid, entry.getKey(), resolve(checkpoint, manifestName, entry.getKey()), entry.getValue().size());
         }
+        List<CompletableFuture<Void>> checks = new ArrayList<>();
         for (Map.Entry<String, FileChecksum> entry : manifest.files().entrySet()) {
-            checkCrc(uuid, entry.getKey(), resolve(checkpoint, manifestName, entry.getKey()), entry.getValue());
+            Path file = resolve(checkpoint, manifestName, entry.getKey());
+            checks.add(CompletableFuture.runAsync(() -> {
+                try {
+                    checkCrc(uuid, entry.getKey(), file, entry.getValue());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, parallel));
+        }
+        IOException first = null;
+        for (CompletableFuture<Void> check : checks) { // every check ends before the reader may run
+            try {
+                check.join();
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause() instanceof UncheckedIOException unchecked ? unchecked.getCause() : e.getCause();
+                if (first == null) {
+                    first = cause instanceof IOException io ? io : new IOException(cause);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
         return true;
     }

@@ -16,7 +16,11 @@ public interface StoreObserver {
 
     /** Where a store is, in the order a store passes through them. */
     enum Phase {
-        /** The caller's files are in the staging directory; {@code metadata.json}, the syncs and the manifest are not. */
+        /**
+         * The caller's files are in the staging directory (written file by file, each synced, or
+         * by the caller's writer, not yet synced); {@code metadata.json}, the directories' syncs
+         * and the manifest are not.
+         */
         FILES_STAGED,
         /** All files are in staging and durable, the checksum manifest too; nothing is under the uuid yet. */
         MANIFEST_WRITTEN,

@@ -3,9 +3,15 @@ package dev.determinedbatch.training;
 import dev.determinedbatch.json.JsonFields;
 import dev.determinedbatch.json.JsonText;
 import dev.determinedbatch.json.PythonJson;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,7 +38,42 @@ final class Safetensors {
     private Safetensors() {
     }
 
+    /** Bytes of tensor data a write copies through its buffer at a time. */
+    private static final int CHUNK_BYTES = 1 << 18;
+
+    /** The whole file in memory; for tests and small files ({@link #write} streams). */
     static byte[] encode(List<Tensor> tensors, Map<String, String> metadata) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            write(tensors, metadata, Channels.newChannel(out));
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes the file to {@code out}: the header, then each tensor straight from its array
+     * through one small buffer, so that no copy of the whole file is ever made.
+     */
+    static void write(List<Tensor> tensors, Map<String, String> metadata, WritableByteChannel out) throws IOException {
+        writeFully(out, ByteBuffer.wrap(header(tensors, metadata)));
+        ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        int floatsPerChunk = CHUNK_BYTES / Float.BYTES;
+        for (Tensor t : tensors) {
+            float[] values = t.values();
+            for (int offset = 0; offset < values.length; offset += floatsPerChunk) {
+                int count = Math.min(floatsPerChunk, values.length - offset);
+                chunk.clear();
+                chunk.asFloatBuffer().put(values, offset, count);
+                chunk.limit(count * Float.BYTES);
+                writeFully(out, chunk);
+            }
+        }
+    }
+
+    /** The 8-byte length and the JSON header, padded with spaces to a multiple of 8. */
+    private static byte[] header(List<Tensor> tensors, Map<String, String> metadata) {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put(METADATA, metadata);
         long offset = 0;
@@ -47,32 +88,45 @@ final class Safetensors {
         }
         byte[] json = PythonJson.wire(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8; // aligns the data for readers that map it
-        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(padded).put(json);
-        for (int i = json.length; i < padded; i++) {
+        while (out.hasRemaining()) {
             out.put((byte) ' ');
-        }
-        for (Tensor t : tensors) {
-            out.put(TrainingState.littleEndian(t.values()));
         }
         return out.array();
     }
 
+    private static void writeFully(WritableByteChannel out, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
+        }
+    }
+
     /** @throws IOException naming {@code file} and the first problem found */
     static Contents decode(byte[] bytes, String file) throws IOException {
-        if (bytes.length < 8) {
-            throw new IOException(file + " is truncated: " + bytes.length + " bytes, not even the 8-byte header length");
+        return read(Channels.newChannel(new ByteArrayInputStream(bytes)), bytes.length, file);
+    }
+
+    /**
+     * Reads a file of {@code size} bytes from {@code in}, once, front to back: the tensors go
+     * straight into their arrays through one small buffer, without a copy of the whole file.
+     *
+     * @throws IOException naming {@code file} and the first problem found
+     */
+    static Contents read(ReadableByteChannel in, long size, String file) throws IOException {
+        if (size < 8) {
+            throw new IOException(file + " is truncated: " + size + " bytes, not even the 8-byte header length");
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        long headerLength = in.getLong();
+        long headerLength = readFully(in, ByteBuffer.allocate(8), file).order(ByteOrder.LITTLE_ENDIAN).getLong();
         if (headerLength < 2 || headerLength > MAX_HEADER) {
             throw new IOException(file + " has a bad header length " + Long.toUnsignedString(headerLength));
         }
-        if (headerLength > bytes.length - 8) {
+        if (headerLength > size - 8) {
             throw new IOException(file + " is truncated: the header says " + headerLength
-                    + " bytes of JSON but only " + (bytes.length - 8) + " follow");
+                    + " bytes of JSON but only " + (size - 8) + " follow");
         }
-        String json = new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8);
+        String json = new String(readFully(in, ByteBuffer.allocate((int) headerLength), file).array(),
+                StandardCharsets.UTF_8);
         if (!json.startsWith("{")) {
             throw new IOException(file + " has a bad header: it does not start with '{'");
         }
@@ -82,8 +136,6 @@ final class Safetensors {
         } catch (IllegalArgumentException e) {
             throw new IOException(file + " has a bad header: " + e.getMessage(), e);
         }
-        ByteBuffer data = ByteBuffer.wrap(bytes, 8 + (int) headerLength, bytes.length - 8 - (int) headerLength)
-                .slice().order(ByteOrder.LITTLE_ENDIAN);
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
         for (String name : header.asMap().keySet()) {
@@ -93,15 +145,34 @@ final class Safetensors {
                 entries.add(Entry.of(name, header.value(name), file));
             }
         }
-        checkLayout(entries, data.remaining(), file);
+        checkLayout(entries, size - 8 - headerLength, file);
+        Map<String, float[]> values = new java.util.HashMap<>();
+        ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (Entry entry : byOffset(entries)) { // the data in file order: one sequential pass
+            float[] array = new float[(int) ((entry.end - entry.begin) / Float.BYTES)];
+            int floatsPerChunk = CHUNK_BYTES / Float.BYTES;
+            for (int offset = 0; offset < array.length; offset += floatsPerChunk) {
+                int count = Math.min(floatsPerChunk, array.length - offset);
+                chunk.clear().limit(count * Float.BYTES);
+                readFully(in, chunk, file).asFloatBuffer().get(array, offset, count);
+            }
+            values.put(entry.name, array);
+        }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Entry entry : entries) {
-            float[] values = new float[(int) ((entry.end - entry.begin) / Float.BYTES)];
-            data.slice((int) entry.begin, (int) (entry.end - entry.begin)).order(ByteOrder.LITTLE_ENDIAN)
-                    .asFloatBuffer().get(values);
-            tensors.put(entry.name, new Tensor(entry.name, entry.shape, values));
+            tensors.put(entry.name, Tensor.adopt(entry.name, entry.shape, values.get(entry.name)));
         }
         return new Contents(tensors, metadata);
+    }
+
+    /** Fills {@code buffer} from {@code in}; flipped, ready to read. */
+    private static ByteBuffer readFully(ReadableByteChannel in, ByteBuffer buffer, String file) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (in.read(buffer) < 0) {
+                throw new IOException(file + " is truncated: it ended while being read");
+            }
+        }
+        return buffer.flip();
     }
 
     private static void readMetadata(Object value, Map<String, String> metadata, String file) throws IOException {
@@ -118,10 +189,8 @@ final class Safetensors {
 
     /** The reference reader's rule: sorted by offset, the tensors tile the data exactly. */
     private static void checkLayout(List<Entry> entries, long dataLength, String file) throws IOException {
-        List<Entry> byOffset = new ArrayList<>(entries);
-        byOffset.sort(Comparator.comparingLong((Entry e) -> e.begin).thenComparingLong(e -> e.end));
         long expected = 0;
-        for (Entry e : byOffset) {
+        for (Entry e : byOffset(entries)) {
             if (e.begin != expected) {
                 throw new IOException(file + " has a bad header: tensor " + e.name + " starts at byte "
                         + e.begin + ", expected " + expected + " (gap or overlap)");
@@ -132,6 +201,12 @@ final class Safetensors {
             throw new IOException(file + (expected > dataLength ? " is truncated" : " has trailing bytes")
                     + ": the header describes " + expected + " bytes of tensor data, the file holds " + dataLength);
         }
+    }
+
+    private static List<Entry> byOffset(List<Entry> entries) {
+        List<Entry> byOffset = new ArrayList<>(entries);
+        byOffset.sort(Comparator.comparingLong((Entry e) -> e.begin).thenComparingLong(e -> e.end));
+        return byOffset;
     }
 
     /** One header entry, checked on its own. */

@@ -14,8 +14,16 @@ public final class Tensor {
 
     /** Copies {@code shape} and {@code data}. */
     public Tensor(String name, int[] shape, float[] data) {
-        shape = shape.clone();
-        data = data.clone();
+        this(name, shape.clone(), data.clone(), true);
+    }
+
+    /** Takes {@code data} as it is, without a copy: for arrays no one else holds (just read from a file). */
+    static Tensor adopt(String name, int[] shape, float[] data) {
+        return new Tensor(name, shape.clone(), data, true);
+    }
+
+    /** Keeps the arrays given; {@code owned} only tells it from the public constructor. */
+    private Tensor(String name, int[] shape, float[] data, boolean owned) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("tensor name must not be empty");
         }

@@ -132,6 +132,16 @@ public final class TrainingState {
         return copy(model);
     }
 
+    /** The model tensors themselves, for writing them out; never to be changed. */
+    List<Tensor> modelTensors() {
+        return model;
+    }
+
+    /** The momentum buffers themselves, for writing them out; never to be changed. */
+    List<Tensor> optimizerTensors() {
+        return optimizer;
+    }
+
     /** Copies of the momentum buffers, in the model's order. */
     public List<Tensor> optimizer() {
         return copy(optimizer);

@@ -3,10 +3,14 @@ package dev.determinedbatch.training;
 import dev.determinedbatch.json.JsonFields;
 import dev.determinedbatch.json.PythonJson;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,12 +38,40 @@ public final class TrainingStateFiles {
         return List.of(MODEL, OPTIMIZER, TRAINER);
     }
 
+    /** The bytes of one file of a state, written to a channel, as often as asked. */
+    @FunctionalInterface
+    public interface FileContent {
+
+        void writeTo(WritableByteChannel out) throws IOException;
+    }
+
+    /**
+     * The three files of {@code state} by name, each written when asked, straight from the
+     * state's arrays (it is immutable): the safetensors through a small buffer, never as a copy
+     * of the whole file. Files may be written in parallel.
+     */
+    public static Map<String, FileContent> files(TrainingState state) {
+        Map<String, FileContent> files = new LinkedHashMap<>();
+        files.put(MODEL, out -> Safetensors.write(state.modelTensors(), metadata("model weights"), out));
+        files.put(OPTIMIZER, out -> Safetensors.write(state.optimizerTensors(), metadata("momentum buffers"), out));
+        files.put(TRAINER, out -> {
+            ByteBuffer bytes = ByteBuffer.wrap(trainerJson(state).getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+        });
+        return files;
+    }
+
     /** Writes the three files into {@code dir}, creating it if needed, replacing older ones. */
     public static void write(TrainingState state, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.write(dir.resolve(MODEL), Safetensors.encode(state.model(), metadata("model weights")));
-        Files.write(dir.resolve(OPTIMIZER), Safetensors.encode(state.optimizer(), metadata("momentum buffers")));
-        Files.writeString(dir.resolve(TRAINER), trainerJson(state), StandardCharsets.UTF_8);
+        for (Map.Entry<String, FileContent> file : files(state).entrySet()) {
+            try (FileChannel out = FileChannel.open(dir.resolve(file.getKey()), StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                file.getValue().writeTo(out);
+            }
+        }
     }
 
     private static Map<String, String> metadata(String contents) {
@@ -150,7 +182,10 @@ public final class TrainingStateFiles {
     /** The tensors of {@code name}, in the network's fixed order whatever the file's order. */
     private static List<Tensor> tensors(Path dir, String name, List<String> expected, String suffix)
             throws IOException {
-        Safetensors.Contents contents = Safetensors.decode(Files.readAllBytes(file(dir, name)), name);
+        Safetensors.Contents contents;
+        try (FileChannel in = FileChannel.open(file(dir, name), StandardOpenOption.READ)) {
+            contents = Safetensors.read(in, in.size(), name);
+        }
         String version = contents.metadata().get("formatVersion");
         if (!Integer.toString(FORMAT_VERSION).equals(version)) {
             throw new IOException(name + ": format version " + version + " is not supported (this build reads "

@@ -34,7 +34,7 @@ import java.util.Map;
 public final class CheckpointStallBenchmark {
 
     private static final double GOAL_AT_100MB = 2;
-    private static final int WARM_UP = 2;
+    private static final int WARM_UP = 5;
 
     private CheckpointStallBenchmark() {
     }

@@ -59,6 +59,12 @@ class CrashRecoveryIT {
                                 + states(master, trialId)));
 
                 long resumed = api.restart(execution, "after kill -9");
+                // it runs on this server: a second restart is refused, naming the server (RestartGuard)
+                TrainingApi.Answer again = api.post("api/jobexecutions/" + resumed + "/restart", Map.of());
+                assertThat(again.status()).as(again.toString()).isEqualTo(409);
+                assertThat(again.body()).containsEntry("error", "Conflict");
+                assertThat((String) again.body().get("message")).startsWith("job execution " + resumed + " is still ")
+                        .contains(" on this server ", "; stop it first");
                 api.assertCompletesWithTheWeightsOfAnUninterruptedRun(resumed, parameters("reference"), "after kill -9");
                 StandInTrials.await(master, crashed.get("externalTrialId"), "STATE_COMPLETED");
                 assertThat(states(master, trialId)).as("the trial's states, in the order the master was told them")

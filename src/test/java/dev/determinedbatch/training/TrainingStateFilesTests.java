@@ -44,6 +44,28 @@ class TrainingStateFilesTests {
     }
 
     @Test
+    void tensorsLargerThanTheWriteBufferStreamOutAndBackBitForBit() throws IOException {
+        TrainingParameters wide = new TrainingParameters(3, 1, 32, 0.1f, 0.9f, 1500); // 384 kB of hidden weights
+        TrainingRun run = TrainingRun.start(wide, data);
+        run.step();
+        TrainingState large = run.state();
+        Path wideDir = dir.resolve("wide");
+
+        TrainingStateFiles.write(large, wideDir);
+
+        Map<String, String> metadata = new java.util.LinkedHashMap<>();
+        metadata.put("formatVersion", "1");
+        metadata.put("contents", "model weights");
+        byte[] model = Files.readAllBytes(wideDir.resolve(TrainingStateFiles.MODEL));
+        assertThat(model).as("streamed as the in-memory encoding would be")
+                .isEqualTo(Safetensors.encode(large.model(), metadata));
+        TrainingState read = TrainingStateFiles.read(wideDir);
+        assertThat(read.model()).isEqualTo(large.model());
+        assertThat(read.optimizer()).isEqualTo(large.optimizer());
+        assertThat(read.modelSha256()).isEqualTo(run.modelSha256());
+    }
+
+    @Test
     void writesTheThreeFilesAndReadsBackEverything() throws IOException {
         assertThat(TrainingStateFiles.fileNames()).containsExactly("model.safetensors", "optimizer.safetensors", "trainer.json");
         try (var files = Files.list(dir)) {

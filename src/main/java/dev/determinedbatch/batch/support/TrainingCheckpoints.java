@@ -1,6 +1,7 @@
 package dev.determinedbatch.batch.support;
 
 import dev.determinedbatch.client.Checkpoints;
+import dev.determinedbatch.storage.CheckpointFile;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import dev.determinedbatch.storage.Verification;
 import dev.determinedbatch.training.StepResult;
@@ -8,9 +9,12 @@ import dev.determinedbatch.training.TrainingRun;
 import dev.determinedbatch.training.TrainingState;
 import dev.determinedbatch.training.TrainingStateFiles;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A training checkpoint as one Determined checkpoint: the trainer's files (weights and
@@ -43,7 +47,7 @@ public final class TrainingCheckpoints {
         private final TrialIdentity trial;
         private final long experimentId;
         private final long trialId;
-        private final java.util.Map<String, Object> latestMetrics;
+        private final Map<String, Object> latestMetrics;
         private final String pendingJson;
 
         private Snapshot(ActiveTraining training) {
@@ -76,10 +80,16 @@ public final class TrainingCheckpoints {
                     TrainingCheckpointMetadata.FORMAT_VERSION, TrainingStateFiles.FORMAT_VERSION, totalSteps,
                     job.jobName(), job.instanceId(), job.executionId(), trial, experimentId, trialId,
                     state.modelSha256(), latestMetrics);
-            return checkpoints.store(metadata.toMap(), dir -> {
-                TrainingStateFiles.write(state, dir);
-                Files.writeString(dir.resolve(PENDING_METRICS), pendingJson, StandardCharsets.UTF_8);
+            Map<String, CheckpointFile> files = new LinkedHashMap<>();
+            TrainingStateFiles.files(state).forEach((name, content) -> files.put(name, content::writeTo));
+            byte[] pending = pendingJson.getBytes(StandardCharsets.UTF_8);
+            files.put(PENDING_METRICS, out -> {
+                ByteBuffer bytes = ByteBuffer.wrap(pending);
+                while (bytes.hasRemaining()) {
+                    out.write(bytes);
+                }
             });
+            return checkpoints.store(metadata.toMap(), files);
         }
     }
 

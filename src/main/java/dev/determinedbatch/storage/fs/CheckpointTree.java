@@ -1,11 +1,11 @@
 package dev.determinedbatch.storage.fs;
 
-import dev.determinedbatch.files.Durable;
 import dev.determinedbatch.files.FileTrees;
 import dev.determinedbatch.storage.CheckpointManifest;
 import dev.determinedbatch.storage.CheckpointMetadata;
 import dev.determinedbatch.storage.FileChecksum;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -16,8 +16,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** What storage does to a checkpoint's directory tree as a whole: list, seal (checksum, make durable), delete. */
 final class CheckpointTree {
@@ -80,7 +82,7 @@ final class CheckpointTree {
      *                                  must be bytes inside the checkpoint, and an object store
      *                                  upload would follow the link outside it
      */
-    static Sealed seal(Path root, byte[] metadataJson) throws IOException {
+    static Sealed seal(Path root, byte[] metadataJson, FileSync sync) throws IOException {
         refuseMetadataFile(root);
         Map<String, Long> resources = new LinkedHashMap<>();
         Map<String, FileChecksum> checksums = new LinkedHashMap<>();
@@ -104,19 +106,61 @@ final class CheckpointTree {
                 }
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
                     FileChecksum checksum = FileChecksum.of(channel);
-                    channel.force(true);
+                    sync.file(file, channel);
                     resources.put(FileTrees.relativeName(root, file), checksum.size());
                     checksums.put(FileTrees.relativeName(root, file), checksum);
                 }
                 return FileVisitResult.CONTINUE;
             }
         });
-        resources.put(CheckpointMetadata.FILE_NAME, writeDurably(root.resolve(CheckpointMetadata.FILE_NAME), metadataJson));
+        resources.put(CheckpointMetadata.FILE_NAME, writeDurably(root.resolve(CheckpointMetadata.FILE_NAME), metadataJson,
+                sync));
         // a directory is durable once its entries are: children first
         for (int i = directories.size() - 1; i >= 0; i--) {
-            Durable.forceDirectory(directories.get(i));
+            sync.directory(directories.get(i));
         }
         return new Sealed(resources, new CheckpointManifest(checksums));
+    }
+
+    /**
+     * Completes a staged checkpoint whose files were written, checksummed and synced as they were
+     * written (see {@link ParallelFiles}): writes and syncs {@code metadata.json}, then syncs
+     * each directory once, children first, the root last. Nothing is read back.
+     *
+     * @param directories the sub-directories made for the files, parents before children
+     * @param checksums   every file written, by relative name
+     */
+    static Sealed sealWritten(Path root, List<String> directories, Map<String, FileChecksum> checksums,
+                              byte[] metadataJson, FileSync sync) throws IOException {
+        Map<String, Long> resources = new LinkedHashMap<>();
+        directories.forEach(dir -> resources.put(dir + "/", 0L));
+        checksums.forEach((name, checksum) -> resources.put(name, checksum.size()));
+        resources.put(CheckpointMetadata.FILE_NAME, writeDurably(root.resolve(CheckpointMetadata.FILE_NAME), metadataJson,
+                sync));
+        for (int i = directories.size() - 1; i >= 0; i--) {
+            sync.directory(root.resolve(directories.get(i)));
+        }
+        sync.directory(root);
+        return new Sealed(resources, new CheckpointManifest(checksums));
+    }
+
+    /**
+     * Makes the directories the files' names need, parents first.
+     *
+     * @return their relative names, parents before children
+     */
+    static List<String> createDirectories(Path root, Iterable<String> fileNames) throws IOException {
+        Set<String> made = new LinkedHashSet<>();
+        for (String name : fileNames) {
+            int slash = -1;
+            while ((slash = name.indexOf('/', slash + 1)) >= 0) {
+                String dir = name.substring(0, slash);
+                if (made.add(dir)) {
+                    Files.createDirectory(root.resolve(dir));
+                }
+            }
+        }
+        return List.copyOf(made);
     }
 
     /** metadata.json is written after the writer's files; one of its own by that name would be lost. */
@@ -129,9 +173,13 @@ final class CheckpointTree {
     }
 
     /** @return the number of bytes written */
-    private static long writeDurably(Path file, byte[] bytes) throws IOException {
+    private static long writeDurably(Path file, byte[] bytes, FileSync sync) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            Durable.writeFully(channel, bytes, true);
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            sync.file(file, channel);
         }
         return bytes.length;
     }

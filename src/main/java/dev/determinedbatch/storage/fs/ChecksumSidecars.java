@@ -1,9 +1,9 @@
 package dev.determinedbatch.storage.fs;
 
-import dev.determinedbatch.files.Durable;
 import dev.determinedbatch.storage.CheckpointManifest;
 import dev.determinedbatch.storage.CheckpointUuid;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -30,12 +30,14 @@ final class ChecksumSidecars {
     private final Path base;
     private final Path directory;
     private final StagingArea staging;
+    private final FileSync sync;
 
     /** Manifests in {@code base}; {@code staging} tells live writers and, with its age limit, stale leftovers. */
-    ChecksumSidecars(Path base, StagingArea staging) {
+    ChecksumSidecars(Path base, StagingArea staging, FileSync sync) {
         this.base = base;
         this.directory = base.resolve(DIRECTORY_NAME);
         this.staging = staging;
+        this.sync = sync;
     }
 
     /** Where the manifest of that checkpoint is kept. */
@@ -60,11 +62,15 @@ final class ChecksumSidecars {
         byte[] bytes = manifest.render();
         try (FileChannel channel = FileChannel.open(file(uuid), StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            Durable.writeFully(channel, bytes, true);
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            sync.file(file(uuid), channel);
         }
-        Durable.forceDirectory(directory);
+        sync.directory(directory);
         if (newDirectory) {
-            Durable.forceDirectory(base);
+            sync.directory(base);
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.determinedbatch.storage.fs;
 
-import dev.determinedbatch.files.Durable;
 import dev.determinedbatch.files.FileTrees;
 import dev.determinedbatch.storage.CheckpointDirectory;
+import dev.determinedbatch.storage.CheckpointFile;
 import dev.determinedbatch.storage.CheckpointMetadata;
 import dev.determinedbatch.storage.CheckpointNotFoundException;
 import dev.determinedbatch.storage.CheckpointReader;
@@ -10,6 +10,7 @@ import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.CheckpointUuid;
 import dev.determinedbatch.storage.CheckpointVerifier;
 import dev.determinedbatch.storage.CheckpointWriter;
+import dev.determinedbatch.storage.FileChecksum;
 import dev.determinedbatch.storage.StorageSpec;
 import dev.determinedbatch.storage.StoreObserver;
 import dev.determinedbatch.storage.StoredCheckpoint;
@@ -56,15 +57,17 @@ public final class DirectoryStorage implements CheckpointStorage {
     /**
      * What tests and operators may change.
      *
-     * @param uuids      makes checkpoint uuids; {@link UUID#randomUUID()} as Determined
-     * @param clock      judges the age of staging leftovers and checksum manifests
-     * @param staleAfter age past which a leftover of another host, or a checksum manifest with
-     *                   neither checkpoint nor writer, counts as abandoned
-     * @param hostname   this host, as written into staging names
-     * @param observer   told of each phase of a store; {@link StoreObserver#NONE} but in tests
+     * @param uuids         makes checkpoint uuids; {@link UUID#randomUUID()} as Determined
+     * @param clock         judges the age of staging leftovers and checksum manifests
+     * @param staleAfter    age past which a leftover of another host, or a checksum manifest with
+     *                      neither checkpoint nor writer, counts as abandoned
+     * @param hostname      this host, as written into staging names
+     * @param observer      told of each phase of a store; {@link StoreObserver#NONE} but in tests
+     * @param sync          makes files and directories durable; {@link FileSync#FORCE} but in tests
+     * @param parallelFiles how many files of a checkpoint are written, or checked on restore, at once
      */
     public record Options(Supplier<UUID> uuids, Clock clock, Duration staleAfter, String hostname,
-                          StoreObserver observer) {
+                          StoreObserver observer, FileSync sync, int parallelFiles) {
 
         public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(24);
 
@@ -73,9 +76,17 @@ public final class DirectoryStorage implements CheckpointStorage {
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(hostname, "hostname");
             Objects.requireNonNull(observer, "observer");
+            Objects.requireNonNull(sync, "sync");
             if (staleAfter.isNegative()) {
                 throw new IllegalArgumentException("staleAfter must not be negative, got " + staleAfter);
             }
+            if (parallelFiles < 1) {
+                throw new IllegalArgumentException("parallelFiles must be at least 1, got " + parallelFiles);
+            }
+        }
+
+        public Options(Supplier<UUID> uuids, Clock clock, Duration staleAfter, String hostname, StoreObserver observer) {
+            this(uuids, clock, staleAfter, hostname, observer, FileSync.FORCE, ParallelFiles.DEFAULT_PARALLELISM);
         }
 
         public Options(Supplier<UUID> uuids, Clock clock, Duration staleAfter, String hostname) {
@@ -88,23 +99,31 @@ public final class DirectoryStorage implements CheckpointStorage {
         }
 
         public Options withUuids(Supplier<UUID> uuids) {
-            return new Options(uuids, clock, staleAfter, hostname, observer);
+            return new Options(uuids, clock, staleAfter, hostname, observer, sync, parallelFiles);
         }
 
         public Options withClock(Clock clock) {
-            return new Options(uuids, clock, staleAfter, hostname, observer);
+            return new Options(uuids, clock, staleAfter, hostname, observer, sync, parallelFiles);
         }
 
         public Options withStaleAfter(Duration staleAfter) {
-            return new Options(uuids, clock, staleAfter, hostname, observer);
+            return new Options(uuids, clock, staleAfter, hostname, observer, sync, parallelFiles);
         }
 
         public Options withHostname(String hostname) {
-            return new Options(uuids, clock, staleAfter, hostname, observer);
+            return new Options(uuids, clock, staleAfter, hostname, observer, sync, parallelFiles);
         }
 
         public Options withObserver(StoreObserver observer) {
-            return new Options(uuids, clock, staleAfter, hostname, observer);
+            return new Options(uuids, clock, staleAfter, hostname, observer, sync, parallelFiles);
+        }
+
+        public Options withSync(FileSync sync) {
+            return new Options(uuids, clock, staleAfter, hostname, observer, sync, parallelFiles);
+        }
+
+        public Options withParallelFiles(int parallelFiles) {
+            return new Options(uuids, clock, staleAfter, hostname, observer, sync, parallelFiles);
         }
     }
 
@@ -114,6 +133,8 @@ public final class DirectoryStorage implements CheckpointStorage {
     private final StagingArea staging;
     private final ChecksumSidecars sidecars;
     private final StoreObserver observer;
+    private final FileSync sync;
+    private final ParallelFiles parallel;
 
     /** Storage in {@code base}, created when missing. */
     public DirectoryStorage(Path base) throws IOException {
@@ -131,8 +152,10 @@ public final class DirectoryStorage implements CheckpointStorage {
         this.uuids = options.uuids();
         this.staging = new StagingArea(base, options.hostname(), ProcessHandle.current().pid(),
                 options.clock(), options.staleAfter());
-        this.sidecars = new ChecksumSidecars(base, staging);
+        this.sync = options.sync();
+        this.sidecars = new ChecksumSidecars(base, staging, sync);
         this.observer = options.observer();
+        this.parallel = new ParallelFiles(options.parallelFiles(), "determined-batch-checkpoint-files " + base);
     }
 
     /** The directory that holds one sub-directory per checkpoint. */
@@ -149,6 +172,42 @@ public final class DirectoryStorage implements CheckpointStorage {
     public StoredCheckpoint store(Map<String, Object> metadata, CheckpointWriter files) throws IOException {
         byte[] metadataJson = CheckpointMetadata.render(metadata);
         Objects.requireNonNull(files, "checkpoint writer");
+        return store(metadataJson, (uuid, dir) -> {
+            files.write(dir);
+            observer.reached(uuid, StoreObserver.Phase.FILES_STAGED);
+            return CheckpointTree.seal(dir, metadataJson, sync);
+        });
+    }
+
+    /**
+     * Writes the files several at a time (see {@link Options#parallelFiles}), each checksummed as
+     * its bytes pass and synced once; then {@code metadata.json}, then each directory once.
+     */
+    @Override
+    public StoredCheckpoint store(Map<String, Object> metadata, Map<String, CheckpointFile> files) throws IOException {
+        byte[] metadataJson = CheckpointMetadata.render(metadata);
+        CheckpointFile.requireNames(files.keySet());
+        Map<String, CheckpointFile> given = new LinkedHashMap<>(files);
+        return store(metadataJson, (uuid, dir) -> {
+            List<String> directories = CheckpointTree.createDirectories(dir, given.keySet());
+            Map<String, FileChecksum> checksums = parallel.write(dir, given, sync);
+            observer.reached(uuid, StoreObserver.Phase.FILES_STAGED);
+            return CheckpointTree.sealWritten(dir, directories, checksums, metadataJson, sync);
+        });
+    }
+
+    /** Puts the files in a staging directory, durable, with their manifest: one way or another. */
+    @FunctionalInterface
+    private interface Stage {
+
+        CheckpointTree.Sealed write(String uuid, Path dir) throws IOException;
+    }
+
+    /**
+     * A new uuid's staging directory, staged and sealed; the manifest, durable; the rename that
+     * publishes the checkpoint, durable. Whatever fails is taken back.
+     */
+    private StoredCheckpoint store(byte[] metadataJson, Stage stage) throws IOException {
         String uuid = CheckpointUuid.require(uuids.get().toString());
         Path target = base.resolve(uuid);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -158,9 +217,7 @@ public final class DirectoryStorage implements CheckpointStorage {
         Path dir = staging.create(uuid);
         boolean renamed = false;
         try {
-            files.write(dir);
-            observer.reached(uuid, StoreObserver.Phase.FILES_STAGED);
-            CheckpointTree.Sealed sealed = CheckpointTree.seal(dir, metadataJson);
+            CheckpointTree.Sealed sealed = stage.write(uuid, dir);
             StoredCheckpoint stored = new StoredCheckpoint(uuid,
                     CheckpointMetadata.parse(metadataJson, dir.resolve(CheckpointMetadata.FILE_NAME).toString()),
                     sealed.resources());
@@ -188,7 +245,7 @@ public final class DirectoryStorage implements CheckpointStorage {
      */
     private void publish(String uuid, Path target) throws IOException {
         try {
-            Durable.forceDirectory(base);
+            sync.directory(base);
             observer.reached(uuid, StoreObserver.Phase.PUBLISHED);
         } catch (IOException | RuntimeException failure) {
             CheckpointTree.deleteAfter(failure, target);
@@ -202,7 +259,8 @@ public final class DirectoryStorage implements CheckpointStorage {
         Objects.requireNonNull(reader, "checkpoint reader");
         Objects.requireNonNull(verification, "verification");
         CheckpointDirectory checkpoint = new CheckpointDirectory(load(uuid), base.resolve(uuid));
-        CheckpointVerifier.verify(checkpoint, sidecars.file(uuid), ChecksumSidecars.name(uuid), verification);
+        CheckpointVerifier.verify(checkpoint, sidecars.file(uuid), ChecksumSidecars.name(uuid), verification,
+                parallel.executor());
         return reader.read(checkpoint);
     }
 
@@ -258,7 +316,7 @@ public final class DirectoryStorage implements CheckpointStorage {
         } catch (NoSuchFileException deletedMeanwhile) {
             return;
         }
-        Durable.forceDirectory(base);
+        sync.directory(base);
         FileTrees.delete(aside);
         sidecars.delete(uuid);
     }

@@ -1,6 +1,7 @@
 package dev.determinedbatch.batch.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.determinedbatch.storage.StoreObserver;
 import dev.determinedbatch.storage.fs.DirectoryStorage;
@@ -99,6 +100,59 @@ class CheckpointBoundaryTests {
             assertThat(training.checkpointWriter().writing()).isFalse();
             assertThat(training.session().checkpoints().list()).extracting(c -> c.stepsCompleted())
                     .containsExactly(5L, 10L, total);
+        }
+    }
+
+    @Test
+    void aWriteThatFailsIsNeverReferencedAndFailsTheNextBoundary() throws IOException {
+        StoreObserver failing = (uuid, phase) -> {
+            if (phase == StoreObserver.Phase.MANIFEST_WRITTEN) {
+                throw new IOException("no space left on device");
+            }
+        };
+        try (LocalTraining local = LocalTraining.open(FileSystemStorages.open(dir.resolve("checkpoints").toString(),
+                DirectoryStorage.Options.defaults().withObserver(failing)), dir.resolve("metrics.jsonl"), SMALL)) {
+            ActiveTraining training = local.training();
+            local.train(5);
+            CheckpointBoundary.reached(training, false);
+            local.train(5);
+
+            assertThatThrownBy(() -> CheckpointBoundary.reached(training, false))
+                    .isInstanceOf(BackgroundCheckpointWriter.WriteFailedException.class)
+                    .hasMessageContaining("writing the checkpoint at step 5 failed")
+                    .hasRootCauseMessage("no space left on device");
+            assertThat(training.lastCheckpoint()).isNull();
+            assertThat(training.session().checkpoints().list()).isEmpty();
+            Path events = dir.resolve("metrics.jsonl");
+            String reported = java.nio.file.Files.exists(events) ? java.nio.file.Files.readString(events) : "";
+            assertThat(reported).as("no checkpoint reported").doesNotContain("\"event\": \"checkpoint\"")
+                    .doesNotContain("\"event\":\"checkpoint\"");
+        }
+    }
+
+    @Test
+    void closingTheWriterWaitsForTheWriteInFlightAndSaysOneWasRunning() throws Exception {
+        HeldStores held = new HeldStores();
+        try (LocalTraining local = LocalTraining.open(FileSystemStorages.open(dir.resolve("checkpoints").toString(),
+                DirectoryStorage.Options.defaults().withObserver(held)), dir.resolve("metrics.jsonl"), SMALL)) {
+            ActiveTraining training = local.training();
+            local.train(5);
+            CheckpointBoundary.reached(training, false);
+            held.reached.acquire();
+            java.util.concurrent.atomic.AtomicBoolean wasWriting = new java.util.concurrent.atomic.AtomicBoolean();
+
+            Thread closing = new Thread(() -> wasWriting.set(training.closeCheckpointWriter()));
+            closing.start();
+            while (closing.getState() != Thread.State.WAITING) { // blocked on the held write
+                assertThat(closing.getState()).isNotEqualTo(Thread.State.TERMINATED);
+                Thread.onSpinWait();
+            }
+            held.release.countDown();
+            closing.join();
+
+            assertThat(wasWriting).isTrue();
+            assertThat(training.lastCheckpoint().stepsCompleted()).isEqualTo(5);
+            assertThat(training.closeCheckpointWriter()).as("nothing left to close").isFalse();
         }
     }
 
