@@ -22,14 +22,14 @@ public final class Benchmarks {
 
     static List<Figure> figures() {
         List<Figure> figures = new ArrayList<>();
-        figures.add(new TrainingStepsFigure());                       // P1, and the plot of steps/s over time
+        figures.add(new TrainingStepsFigure());          // P1, and the plot of steps/s over time
         figures.add(new CheckpointWriteFigure());        // P2
         figures.add(Figure.of("P3", options -> CheckpointStallBenchmark.stallRows()));  // P3
         figures.add(new NaiveRepositoryFigure());        // P4
-        figures.add(new MetricReportFigure());                        // P5
+        figures.add(new MetricReportFigure());           // P5
         figures.add(new RestoreFigure());                // P6, restore
-        // in progress: figures.add(new RestartLatencyFigure());         // P6, restart latency
-        // in progress: figures.add(new ServerStartFigure());            // P7
+        figures.add(new RestartLatencyFigure());         // P6, restart latency
+        figures.add(new ServerStartFigure());            // P7
         // S3 store and restore: built by helper "reaper" as S3Benchmark.s3Rows(); wire it here once it is on
         // main: figures.add(Figure.of("S3", options -> S3Benchmark.s3Rows()));
         return figures;
@@ -47,7 +47,8 @@ public final class Benchmarks {
                 continue;
             }
             long start = System.nanoTime();
-            System.out.println("== " + figure.name() + " (" + figure.getClass().getSimpleName() + ")");
+            String type = figure.getClass().getSimpleName();
+            System.out.println("== " + figure.name() + (type.isEmpty() ? "" : " (" + type + ")"));
             try {
                 rows.addAll(figure.run(options));
             } catch (Exception | Error e) {

@@ -31,7 +31,7 @@ final class JobApi {
 
     /** Restarts an execution; returns the new execution's id. */
     long restart(long executionId) throws IOException, InterruptedException {
-        return executionId(post("api/jobexecutions/" + executionId + "/restart", "{}", 201));
+        return executionId(post("api/jobexecutions/" + executionId + "/restart", "{}", 200));
     }
 
     void stop(long executionId) throws IOException, InterruptedException {

@@ -60,6 +60,7 @@ final class TrainingStepsFigure implements Figure {
         List<Double> ratios = new ArrayList<>();
         List<Double> off = new ArrayList<>();
         List<Double> on = new ArrayList<>();
+        List<BenchmarkRow> breakdown = new ArrayList<>();
         Path work = Files.createDirectories(options.work().resolve("p1"));
         try (StandInMaster master = StandInMaster.start(0)) {
             Path dataDir = Files.createDirectories(work.resolve("data"));
@@ -69,7 +70,7 @@ final class TrainingStepsFigure implements Figure {
                 String model = null;
                 for (int pair = 0; pair <= pairs; pair++) {
                     OffRun offRun = offRun(parameters, data);
-                    OnRun onRun = job(api, server, master, parameters, "p1-" + pair);
+                    OnRun onRun = job(api, server, master, parameters, CHECKPOINT_EVERY_STEPS, 1, "p1-" + pair);
                     if (!onRun.modelSha256().equals(offRun.modelSha256())) {
                         throw new IllegalStateException("the job trained other weights than the plain loop: "
                                 + onRun.modelSha256() + " vs " + offRun.modelSha256());
@@ -84,6 +85,14 @@ final class TrainingStepsFigure implements Figure {
                     }
                 }
                 System.out.println("P1: same weights on and off in every run, sha256 " + model.substring(0, 16) + "...");
+                // what bounds it: the same job without checkpoints (one at the end), and without per-step metrics
+                double noCheckpoints = job(api, server, master, parameters, 0, 1, "p1-no-checkpoints").seconds();
+                double noMetrics = job(api, server, master, parameters, CHECKPOINT_EVERY_STEPS, Integer.MAX_VALUE,
+                        "p1-no-metrics").seconds();
+                breakdown.add(BenchmarkRow.info("P1", "no checkpoints", steps / noCheckpoints,
+                        "steps/s of the job with metrics every step, no checkpoint until the end, one run"));
+                breakdown.add(BenchmarkRow.info("P1", "no step metrics", steps / noMetrics,
+                        "steps/s of the job with a checkpoint every 20 steps, training metrics never, one run"));
             }
         } finally {
             Trees.delete(work);
@@ -92,6 +101,7 @@ final class TrainingStepsFigure implements Figure {
         rows.add(BenchmarkRow.atLeast("P1", "", Samples.median(ratios), GOAL, String.format(Locale.ROOT,
                 "on %.0f steps/s in the bootable jar, off %.0f steps/s, %d steps a run, median of %d pairs",
                 steps / Samples.median(on), steps / Samples.median(off), steps, pairs)));
+        rows.addAll(breakdown);
         rows.addAll(new StepsPerSecondPlot().draw(options));
         return rows;
     }
@@ -121,12 +131,12 @@ final class TrainingStepsFigure implements Figure {
 
     /** Runs job {@code train} to its end, bounded; its time from startTime to the trial's end at the stand-in. */
     private static OnRun job(JobApi api, BootableJar server, StandInMaster master, TrainingParameters parameters,
-                             String externalTrialId) throws Exception {
+                             int checkpointEverySteps, int reportEverySteps, String externalTrialId) throws Exception {
         Map<String, String> jobParameters = new LinkedHashMap<>();
         parameters.asMap().forEach((name, value) -> jobParameters.put(name, String.valueOf(value)));
-        jobParameters.put("checkpointEverySteps", String.valueOf(CHECKPOINT_EVERY_STEPS));
+        jobParameters.put("checkpointEverySteps", String.valueOf(checkpointEverySteps));
         jobParameters.put("checkpointEverySeconds", "0");
-        jobParameters.put("reportEverySteps", "1");
+        jobParameters.put("reportEverySteps", String.valueOf(reportEverySteps));
         jobParameters.put("externalTrialId", externalTrialId);
         long id = api.start("train", jobParameters);
         long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();

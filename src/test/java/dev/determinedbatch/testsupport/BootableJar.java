@@ -66,15 +66,29 @@ public final class BootableJar implements AutoCloseable {
 
     private static BootableJar start(Path jar, Path dataDir, String master, Path log, Map<String, String> properties)
             throws IOException, InterruptedException {
-        return start(jar, dataDir, master, log, properties, Map.of());
+        return start(jar, dataDir, master, log, properties, Map.of(), List.of());
+    }
+
+    /** Starts {@code jar} with JVM options after the default ones (a later {@code -Xmx} wins), e.g. for a large model. */
+    public static BootableJar startWithJvmOptions(Path jar, Path dataDir, String master, Path log, List<String> jvmOptions)
+            throws IOException, InterruptedException {
+        return start(jar, dataDir, master, log, Map.of(), Map.of(), jvmOptions);
     }
 
     private static BootableJar start(Path jar, Path dataDir, String master, Path log, Map<String, String> properties,
                                      Map<String, String> environment) throws IOException, InterruptedException {
+        return start(jar, dataDir, master, log, properties, environment, List.of());
+    }
+
+    private static BootableJar start(Path jar, Path dataDir, String master, Path log, Map<String, String> properties,
+                                     Map<String, String> environment, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         int http = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:+UseSerialGC",
+                "-Xmx512m", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-Djboss.bind.address=127.0.0.1", "-Djboss.bind.address.management=127.0.0.1",
                 "-Djboss.http.port=" + http, "-Djboss.https.port=" + freePort(),
                 "-Djboss.management.http.port=" + freePort(), "-Djboss.management.https.port=" + freePort(),
