@@ -39,16 +39,33 @@ public final class TrainingState {
      */
     public TrainingState(TrainingParameters parameters, List<Tensor> model, List<Tensor> optimizer,
             long[] rngState, int epoch, int positionInEpoch, int[] permutation, long stepsCompleted) {
+        this(parameters, copy(model), copy(optimizer), rngState.clone(), epoch, positionInEpoch, permutation.clone(),
+                stepsCompleted, true);
+    }
+
+    /**
+     * A state of tensors just read from files, which no one else holds: kept without a copy (a
+     * copy of every weight is what restoring a large model would otherwise pay for twice).
+     */
+    static TrainingState adopt(TrainingParameters parameters, List<Tensor> model, List<Tensor> optimizer,
+            long[] rngState, int epoch, int positionInEpoch, int[] permutation, long stepsCompleted) {
+        return new TrainingState(parameters, List.copyOf(model), List.copyOf(optimizer), rngState.clone(), epoch,
+                positionInEpoch, permutation.clone(), stepsCompleted, true);
+    }
+
+    /** Keeps what it is given; {@code owned} only tells it from the public constructor. */
+    private TrainingState(TrainingParameters parameters, List<Tensor> model, List<Tensor> optimizer,
+            long[] rngState, int epoch, int positionInEpoch, int[] permutation, long stepsCompleted, boolean owned) {
         if (parameters == null) {
             throw new IllegalArgumentException("parameters must not be null");
         }
         this.parameters = parameters;
-        this.model = copy(model);
-        this.optimizer = copy(optimizer);
-        this.rngState = rngState.clone();
+        this.model = model;
+        this.optimizer = optimizer;
+        this.rngState = rngState;
         this.epoch = epoch;
         this.positionInEpoch = positionInEpoch;
-        this.permutation = permutation.clone();
+        this.permutation = permutation;
         this.stepsCompleted = stepsCompleted;
         checkTensors();
         Xoshiro256.restore(this.rngState); // refuses a wrong length or the all-zero state

@@ -144,7 +144,7 @@ public final class TrainingStateFiles {
             int positionInEpoch = trainer.intValue("positionInEpoch");
             long stepsCompleted = trainer.longValue("stepsCompleted");
             try {
-                return new TrainingState(parameters, model, optimizer, rng, epoch, positionInEpoch, permutation,
+                return TrainingState.adopt(parameters, model, optimizer, rng, epoch, positionInEpoch, permutation,
                         stepsCompleted);
             } catch (IllegalArgumentException e) {
                 throw new IOException("the files do not fit together: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.determinedbatch.bench;
 
+import dev.determinedbatch.batch.support.TrainingCheckpoints;
 import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import dev.determinedbatch.training.DigitsDataset;
@@ -50,7 +51,7 @@ final class StateSizes {
     /** Our checkpoint of {@code state}: what the job's writer stores, without the master's report. */
     static StoredCheckpoint store(CheckpointStorage storage, TrainingState state) throws IOException {
         return storage.store(Map.of(StoredCheckpoint.STEPS_COMPLETED, state.stepsCompleted()),
-                dir -> TrainingStateFiles.write(state, dir));
+                TrainingCheckpoints.files(state, "[]"));
     }
 
     /** Bytes of the checkpoint's files (the state files and metadata.json). */

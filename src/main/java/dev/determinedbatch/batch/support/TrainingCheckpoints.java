@@ -80,17 +80,25 @@ public final class TrainingCheckpoints {
                     TrainingCheckpointMetadata.FORMAT_VERSION, TrainingStateFiles.FORMAT_VERSION, totalSteps,
                     job.jobName(), job.instanceId(), job.executionId(), trial, experimentId, trialId,
                     state.modelSha256(), latestMetrics);
-            Map<String, CheckpointFile> files = new LinkedHashMap<>();
-            TrainingStateFiles.files(state).forEach((name, content) -> files.put(name, content::writeTo));
-            byte[] pending = pendingJson.getBytes(StandardCharsets.UTF_8);
-            files.put(PENDING_METRICS, out -> {
-                ByteBuffer bytes = ByteBuffer.wrap(pending);
-                while (bytes.hasRemaining()) {
-                    out.write(bytes);
-                }
-            });
-            return checkpoints.store(metadata.toMap(), files);
+            return checkpoints.store(metadata.toMap(), files(state, pendingJson));
         }
+    }
+
+    /**
+     * A checkpoint's files, by name, each written when the storage asks: the state's (see
+     * {@link TrainingStateFiles#files}) and the metrics not yet reported.
+     */
+    public static Map<String, CheckpointFile> files(TrainingState state, String pendingMetricsJson) {
+        Map<String, CheckpointFile> files = new LinkedHashMap<>();
+        TrainingStateFiles.files(state).forEach((name, content) -> files.put(name, content::writeTo));
+        byte[] pending = pendingMetricsJson.getBytes(StandardCharsets.UTF_8);
+        files.put(PENDING_METRICS, out -> {
+            ByteBuffer bytes = ByteBuffer.wrap(pending);
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+        });
+        return files;
     }
 
     /** Copies the training's state now (see {@link Snapshot}); on the training thread. */
