@@ -1,0 +1,175 @@
+package dev.determinedbatch.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.determinedbatch.standin.StandInMaster;
+import dev.determinedbatch.storage.s3.S3TestServer;
+import dev.determinedbatch.testsupport.BootableJar;
+import dev.determinedbatch.testsupport.PostgresTestServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes, two bootable-jar processes on one machine, sharing a PostgreSQL job repository, S3
+ * checkpoint storage and one master (all started by the test, on loopback). A job started on node A
+ * is refused a restart on node B while A lives; A is killed with {@code kill -9}; B marks the
+ * execution FAILED and its trial ERROR once A's lease is lost, restarts it through its API, and two
+ * restarts sent to two nodes at once start it once; it completes with the weights of an
+ * uninterrupted run.
+ */
+class TwoNodeIT {
+
+    private static final String BUCKET = "checkpoints";
+    private static final Duration LIMIT = Duration.ofSeconds(120);
+
+    @Test
+    void aJobOfANodeKilledWithKill9IsRecoveredAndFinishedByTheOtherNode() throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "two-node-it")).toAbsolutePath();
+        PostgresTestServer.Database database = PostgresTestServer.shared().createDatabase();
+        try (S3TestServer s3 = new S3TestServer(Files.createTempDirectory(work, "s3-"));
+             StandInMaster master = StandInMaster.start()) {
+            s3.createBucket(BUCKET);
+            Nodes nodes = new Nodes(work, database, s3, master);
+            Map<String, String> parameters = TrainingApi.longRun("two-nodes", "killed", 120, 37);
+            String trial = parameters.get("externalTrialId");
+            Path dataA = Files.createTempDirectory(work, "data-a-");
+
+            // one after the other: JBeret creates its tables when the first node starts
+            try (BootableJar a = nodes.start("node-a", dataA); BootableJar b = nodes.start("node-b", null)) {
+                TrainingApi onA = new TrainingApi(a.url());
+                TrainingApi onB = new TrainingApi(b.url());
+                long killed = onA.start("train", parameters).executionId();
+                awaitCheckpoints(master, 1);
+
+                TrainingApi.Answer refused = onB.post("api/jobexecutions/" + killed + "/restart", Map.of());
+                assertThat(refused.status()).as("B's answer while A runs the execution: %s", refused).isEqualTo(409);
+                assertThat(refused.text()).contains("pid " + a.pid());
+                assertThat(onB.executionsOfTheInstanceOf(killed)).as("the refusal created no execution").isEqualTo(1);
+
+                long killedPid = a.pid();
+                assertThat(a.kill(9)).as("exit value after SIGKILL").isEqualTo(137);
+                Map<String, Object> failed = onB.awaitExitStatus(killed, "FAILED: recovered after crash of server ");
+                assertThat(failed).containsEntry("batchStatus", "FAILED");
+                assertThat((String) failed.get("exitStatus")).endsWith(", pid " + killedPid + ")");
+                assertThat(StandInTrials.await(master, trial, "STATE_ERROR").state())
+                        .as("the lost node's trial, not RUNNING forever").isEqualTo("STATE_ERROR");
+
+                int reported = master.state().checkpoints().size();
+                long onNodeB = onB.restart(killed, "restart on node B");
+                awaitCheckpoints(master, reported + 1);
+                assertThat(onB.post("api/jobexecutions/" + onNodeB + "/stop", Map.of()).status()).isLessThan(300);
+                onB.awaitExitStatus(onNodeB, "STOPPED");
+
+                try (BootableJar again = nodes.start("node-a", dataA)) {
+                    List<TrainingApi.Answer> answers = restartAtOnce(onNodeB, new TrainingApi(again.url()), onB);
+                    assertThat(answers).extracting(TrainingApi.Answer::status).as("%s", answers)
+                            .containsExactlyInAnyOrder(200, 409);
+                    TrainingApi.Answer won = answers.stream().filter(answer -> answer.status() == 200)
+                            .findFirst().orElseThrow();
+                    TrainingApi winner = answers.get(0) == won ? new TrainingApi(again.url()) : onB;
+                    assertThat(winner.executionsOfTheInstanceOf(onNodeB)).as("one restart, one new execution")
+                            .isEqualTo(3);
+
+                    Map<String, String> reference = new LinkedHashMap<>(parameters);
+                    reference.put("externalTrialId", "reference-" + System.nanoTime());
+                    winner.assertCompletesWithTheWeightsOfAnUninterruptedRun(won.executionId(), reference,
+                            "after kill -9 on node A, a restart and a stop on node B, and two restarts at once");
+                    assertThat(StandInTrials.await(master, trial, "STATE_COMPLETED").state())
+                            .isEqualTo("STATE_COMPLETED");
+                    again.stop();
+                }
+                b.stop();
+            }
+        }
+    }
+
+    /** Restarts the execution through both nodes at the same moment; the answers in the nodes' order. */
+    private static List<TrainingApi.Answer> restartAtOnce(long execution, TrainingApi... nodes) throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(nodes.length);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<TrainingApi.Answer>> sent = new ArrayList<>();
+            for (TrainingApi node : nodes) {
+                Callable<TrainingApi.Answer> restart = () -> {
+                    go.await();
+                    return node.post("api/jobexecutions/" + execution + "/restart", Map.of());
+                };
+                sent.add(senders.submit(restart));
+            }
+            go.countDown();
+            List<TrainingApi.Answer> answers = new ArrayList<>();
+            for (Future<TrainingApi.Answer> answer : sent) {
+                answers.add(answer.get(LIMIT.toSeconds(), TimeUnit.SECONDS));
+            }
+            return answers;
+        } finally {
+            senders.shutdownNow();
+        }
+    }
+
+    /** Waits (bounded) until the master holds at least {@code count} checkpoints. */
+    private static void awaitCheckpoints(StandInMaster master, int count) throws InterruptedException {
+        Instant deadline = Instant.now().plus(LIMIT);
+        while (master.state().checkpoints().size() < count) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("the master holds " + master.state().checkpoints().size()
+                        + " checkpoints after " + LIMIT + ", not " + count);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** How the test starts a node: the shared settings, its own node id, data directory and log. */
+    private static final class Nodes {
+
+        private final Path work;
+        private final String master;
+        private final Map<String, String> shared = new LinkedHashMap<>();
+
+        Nodes(Path work, PostgresTestServer.Database database, S3TestServer s3, StandInMaster master)
+                throws IOException {
+            this.work = work;
+            this.master = master.url();
+            // the secrets: the job repository's password and the storage with its keys, never on a command line
+            Path secrets = Files.createTempDirectory(work, "secrets-");
+            Files.writeString(secrets.resolve("determined.batch.job-repository.password"), database.password(),
+                    StandardCharsets.UTF_8);
+            Files.writeString(secrets.resolve("det.checkpoint.storage"), "{\"type\": \"s3\", \"bucket\": \"" + BUCKET
+                    + "\", \"prefix\": \"two-nodes\", \"endpoint_url\": \"" + s3.endpoint() + "\", \"access_key\": \""
+                    + S3TestServer.ACCESS_KEY + "\", \"secret_key\": \"" + S3TestServer.SECRET_KEY + "\"}",
+                    StandardCharsets.UTF_8);
+            shared.put("determined.batch.job-repository.driver", "postgresql");
+            shared.put("determined.batch.job-repository.url", database.url());
+            shared.put("determined.batch.job-repository.user", database.user());
+            shared.put("determined.batch.secrets.dir", secrets.toString());
+            // short leases: a lost node is found within seconds
+            shared.put("determined.batch.lease.period", "1");
+            shared.put("determined.batch.lease.timeout", "3");
+            // what recovery leaves for the master goes out soon
+            shared.put("det.leftovers.period", "1");
+        }
+
+        /** Starts a node on {@code dataDir} (null: a new one) and waits until it serves. */
+        BootableJar start(String nodeId, Path dataDir) throws IOException, InterruptedException {
+            Path data = dataDir == null ? Files.createTempDirectory(work, "data-" + nodeId + "-") : dataDir;
+            Map<String, String> properties = new LinkedHashMap<>(shared);
+            properties.put("determined.batch.node.id", nodeId);
+            return BootableJar.start(data, master, work.resolve(data.getFileName() + ".log"), properties);
+        }
+    }
+}
