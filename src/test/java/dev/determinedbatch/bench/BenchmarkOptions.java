@@ -27,7 +27,7 @@ public record BenchmarkOptions(boolean quick, Set<String> only, Path jar, Path w
                 .map(s -> s.toUpperCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** Whether figure {@code name} (P1, P2, ..., S3, PLOT) is to run. */
+    /** Whether figure {@code name} (P1 ... P7, S1) is to run. */
     public boolean runs(String name) {
         return only.isEmpty() || only.contains(name.toUpperCase(Locale.ROOT));
     }

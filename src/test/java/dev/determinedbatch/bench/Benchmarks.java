@@ -30,8 +30,7 @@ public final class Benchmarks {
         figures.add(new RestoreFigure());                // P6, restore
         figures.add(new RestartLatencyFigure());         // P6, restart latency
         figures.add(new ServerStartFigure());            // P7
-        // S3 store and restore: built by helper "reaper" as S3Benchmark.s3Rows(); wire it here once it is on
-        // main: figures.add(Figure.of("S3", options -> S3Benchmark.s3Rows()));
+        figures.add(Figure.of("S1", S3Benchmark::s3Rows));   // S1: S3 store and restore against S3Proxy
         return figures;
     }
 

@@ -24,7 +24,7 @@ import javax.imageio.ImageIO;
  * training in this JVM, without checkpoints and with one every 20 steps (the whole state stored as
  * our checkpoint on the training thread, as P2 stores it), each in windows of 100 ms.
  */
-final class StepsPerSecondPlot {
+public final class StepsPerSecondPlot {
 
     static final String FILE = "steps-per-second.png";
     private static final double WINDOW_SECONDS = 0.1;
@@ -32,11 +32,16 @@ final class StepsPerSecondPlot {
     private static final int HEIGHT = 450;
     private static final int MARGIN = 60;
 
+    /** The plot alone, with the benchmark's options (bench.quick, bench.work, bench.docs). */
+    public static void main(String[] args) throws IOException {
+        new StepsPerSecondPlot().draw(BenchmarkOptions.fromSystemProperties());
+    }
+
     /** Trains twice, draws, writes the image; no table rows of its own. */
     List<BenchmarkRow> draw(BenchmarkOptions options) throws IOException {
         DigitsDataset.Split data = DigitsDataset.loadBundled().split();
         TrainingParameters defaults = TrainingParameters.defaults();
-        TrainingParameters parameters = new TrainingParameters(defaults.seed(), options.pick(60, 10),
+        TrainingParameters parameters = new TrainingParameters(defaults.seed(), options.pick(60, 30),
                 defaults.batchSize(), defaults.learningRate(), defaults.momentum(), defaults.hiddenUnits());
         Path work = Files.createDirectories(options.work().resolve("plot"));
         try {
@@ -108,7 +113,8 @@ final class StepsPerSecondPlot {
         g.setColor(Color.DARK_GRAY);
         for (int i = 0; i <= 10; i++) {
             int x = MARGIN + plotWidth * i / 10;
-            g.drawString(String.format(Locale.ROOT, "%.1f", maxSeconds * i / 10), x - 8, HEIGHT - MARGIN + 18);
+            g.drawString(String.format(Locale.ROOT, maxSeconds < 2 ? "%.2f" : "%.1f", maxSeconds * i / 10), x - 8,
+                    HEIGHT - MARGIN + 18);
         }
         g.drawLine(MARGIN, HEIGHT - MARGIN, WIDTH - MARGIN, HEIGHT - MARGIN);
         g.drawLine(MARGIN, MARGIN, MARGIN, HEIGHT - MARGIN);
