@@ -64,12 +64,11 @@ class StreamedStoreTests {
         storage.store(Map.of("steps_completed", 3), files("a.bin", "b.bin", "sub/c.bin"));
 
         String staged = "staging " + UUID;
-        assertThat(events.subList(0, 3)).as("the caller's files, in any order")
+        assertThat(events.subList(0, 4)).as("the caller's files and metadata.json, written side by side, in any order")
                 .containsExactlyInAnyOrder("file " + staged + "/a.bin", "file " + staged + "/b.bin",
-                        "file " + staged + "/sub/c.bin");
-        assertThat(events.subList(3, events.size())).containsExactly(
+                        "file " + staged + "/sub/c.bin", "file " + staged + "/metadata.json");
+        assertThat(events.subList(4, events.size())).containsExactly(
                 "phase FILES_STAGED",
-                "file " + staged + "/metadata.json",
                 "dir " + staged + "/sub",
                 "dir " + staged,
                 "file base/.checksums/" + UUID + ".json",
