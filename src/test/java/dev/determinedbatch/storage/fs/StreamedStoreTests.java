@@ -182,6 +182,34 @@ class StreamedStoreTests {
     }
 
     @Test
+    void metadataThatCannotBeSyncedFailsTheStoreAfterTheFilesBesideItEndedAndLeavesNothingBehind() throws IOException {
+        CountDownLatch filesDone = new CountDownLatch(2);
+        FileSync failingMetadata = new FileSync() {
+            @Override
+            public void file(Path file, FileChannel channel) throws IOException {
+                if (file.getFileName().toString().equals("metadata.json")) {
+                    throw new IOException("metadata.json: I/O error");
+                }
+                FileSync.FORCE.file(file, channel);
+                filesDone.countDown();
+            }
+
+            @Override
+            public void directory(Path directory) throws IOException {
+                FileSync.FORCE.directory(directory);
+            }
+        };
+        DirectoryStorage storage = new DirectoryStorage(base, DirectoryStorage.Options.defaults()
+                .withUuids(StorageFiles.uuids(UUID)).withSync(failingMetadata));
+
+        assertThatThrownBy(() -> storage.store(Map.of("steps_completed", 1), files("a.bin", "b.bin")))
+                .isInstanceOf(IOException.class).hasMessage("metadata.json: I/O error");
+
+        assertThat(filesDone.getCount()).isZero();
+        assertThat(StorageFiles.contents(base)).containsExactly(".staging/");
+    }
+
+    @Test
     void namesOutsideTheCheckpointOrTheMetadataAreRefusedBeforeAnythingIsWritten() throws IOException {
         DirectoryStorage storage = new DirectoryStorage(base);
         for (String bad : List.of("../escape", "/abs", "a//b", "dir/", "./x", "metadata.json", "a\\b", "")) {
