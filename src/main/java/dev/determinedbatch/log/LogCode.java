@@ -258,6 +258,10 @@ public enum LogCode {
     TRIAL_NOT_RECORDED(443, SEVERE, "job {0} execution {1} cannot record its trial {2} in the job repository: {3}",
             "without the record a crash would leave the trial RUNNING at the master, so the execution fails before it"
             + " trains; check the job repository's database"),
+    TEST_MACHINE_CONFIGURED(470, WARNING, "{0} is set: this server takes itself for the machine \"{1}\", so that"
+            + " servers of other machines judge its lease by its renewals alone, never by its pid. This is for tests"
+            + " only; never set it in production",
+            "a test-only setting is on; remove determined.batch.test.machine in production"),
 
     // 0500-0599 the HTTP API
     RESTART_REFUSED(510, INFO, "restart of job execution {0} refused (409): {1}",

@@ -1,5 +1,6 @@
 package dev.determinedbatch.recovery;
 
+import dev.determinedbatch.log.LogCode;
 import dev.determinedbatch.time.ExecutorScheduler;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -16,7 +17,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.Config;
 
@@ -36,6 +39,8 @@ public class CrashRecoveryService {
     public static final String DATA_SOURCE = "java:jboss/datasources/DeterminedBatchJobRepository";
     public static final String LEASE_PERIOD = "determined.batch.lease.period";
     public static final String LEASE_TIMEOUT = "determined.batch.lease.timeout";
+
+    private static final Logger LOG = Logger.getLogger(CrashRecoveryService.class.getName());
 
     private Config config;
     private Clock clock;
@@ -69,7 +74,7 @@ public class CrashRecoveryService {
             throw new IllegalArgumentException(LEASE_PERIOD + " must be positive and " + LEASE_TIMEOUT
                     + " longer than it; got " + period.toSeconds() + " s and " + timeout.toSeconds() + " s");
         }
-        LocalProcesses processes = new ThisMachine();
+        LocalProcesses processes = thisMachine();
         Instant now = clock.instant();
         ServerLease lease = new ServerLease(UUID.randomUUID().toString(), hostName(), ProcessHandle.current().pid(),
                 processes.scope(), now, now);
@@ -84,6 +89,16 @@ public class CrashRecoveryService {
             throw e;
         }
         keeper = candidate;
+    }
+
+    private LocalProcesses thisMachine() {
+        Optional<String> testMachine = config.getOptionalValue(ThisMachine.TEST_MACHINE, String.class);
+        if (testMachine.isEmpty()) {
+            return new ThisMachine();
+        }
+        ThisMachine named = ThisMachine.named(testMachine.get());
+        LogCode.TEST_MACHINE_CONFIGURED.log(LOG, ThisMachine.TEST_MACHINE, testMachine.get().strip());
+        return named;
     }
 
     /** This server's lease; present once the application has started. */

@@ -13,6 +13,12 @@ import java.util.Optional;
  */
 public final class ThisMachine implements LocalProcesses {
 
+    /** Tests only: the MicroProfile Config key naming a machine this server takes itself for. */
+    public static final String TEST_MACHINE = "determined.batch.test.machine";
+
+    /** the lease's scope column holds 255 characters, the real scope about 60 */
+    static final int MAX_TEST_MACHINE = 64;
+
     private final String scope;
 
     public ThisMachine() {
@@ -20,7 +26,29 @@ public final class ThisMachine implements LocalProcesses {
     }
 
     ThisMachine(Path proc) {
-        this.scope = readScope(proc);
+        this(readScope(proc));
+    }
+
+    private ThisMachine(String scope) {
+        this.scope = scope;
+    }
+
+    /**
+     * For tests only ({@value #TEST_MACHINE}): this machine, split so that servers given different
+     * names take each other for servers of other machines, and judge each other's leases by their
+     * renewals alone; servers given the same name still judge each other by their pids.
+     */
+    public static ThisMachine named(String testMachine) {
+        return named(testMachine, Path.of("/proc"));
+    }
+
+    static ThisMachine named(String testMachine, Path proc) {
+        if (testMachine == null || testMachine.isBlank() || testMachine.strip().length() > MAX_TEST_MACHINE) {
+            throw new IllegalArgumentException(TEST_MACHINE + " must name a machine in 1 to " + MAX_TEST_MACHINE
+                    + " characters, got \"" + testMachine + "\"");
+        }
+        String scope = readScope(proc);
+        return new ThisMachine(scope == null ? null : scope + " test machine " + testMachine.strip());
     }
 
     private static String readScope(Path proc) {

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -53,6 +55,51 @@ public final class CheckpointVerifier {
      */
     public static boolean verify(CheckpointDirectory checkpoint, Path manifestFile, String manifestName,
                                  Verification verification, Executor parallel) throws IOException {
+        return verifyBefore(checkpoint, manifestFile, manifestName, verification, parallel, Set.of()) != null;
+    }
+
+    /**
+     * Verifies the checkpoint and runs the reader, as a storage's {@code restore} does: every file
+     * is verified before the reader runs, but the files a {@link StreamingCheckpointReader} reads
+     * through {@link CheckpointDirectory#open}, whose sizes are checked before and whose CRC32C is
+     * checked as they are read, once. Those it did not read to their end are checked after it; if
+     * it fails, they are checked and damage is reported before its failure.
+     */
+    public static <T> T read(CheckpointDirectory checkpoint, Path manifestFile, String manifestName,
+                             Verification verification, Executor parallel, CheckpointReader<T> reader) throws IOException {
+        Set<String> streamed = reader instanceof StreamingCheckpointReader<T> streaming ? streaming.streamedFiles() : Set.of();
+        CheckpointManifest manifest = verifyBefore(checkpoint, manifestFile, manifestName, verification, parallel, streamed);
+        if (manifest == null || streamed.isEmpty()) {
+            return reader.read(checkpoint);
+        }
+        Map<String, FileChecksum> onRead = new TreeMap<>(manifest.files());
+        onRead.keySet().retainAll(streamed);
+        CheckpointDirectory verifying = checkpoint.verifyingOnRead(onRead);
+        T result;
+        try {
+            result = reader.read(verifying);
+        } catch (IOException | RuntimeException failure) {
+            try {
+                checkCrcs(verifying, manifestName, onRead, parallel);
+            } catch (CorruptCheckpointException corrupt) {
+                corrupt.addSuppressed(failure);
+                throw corrupt;
+            }
+            throw failure;
+        }
+        onRead.keySet().removeAll(verifying.verifiedOnRead());
+        checkCrcs(verifying, manifestName, onRead, parallel);
+        return result;
+    }
+
+    /**
+     * Reads the manifest, checks every size, and the CRC32C of every file but {@code deferred}.
+     *
+     * @return the manifest, or null when there is none and verification is not required
+     */
+    private static CheckpointManifest verifyBefore(CheckpointDirectory checkpoint, Path manifestFile, String manifestName,
+                                                   Verification verification, Executor parallel, Set<String> deferred)
+            throws IOException {
         String uuid = checkpoint.checkpoint().uuid();
         byte[] json;
         try {
@@ -68,14 +115,24 @@ public final class CheckpointVerifier {
             }
             LOG.log(Level.FINE, "checkpoint {0} has no checksum manifest {1} (written by Determined''s client,"
                     + " or before checksums were written): read unverified", new Object[] {uuid, manifestName});
-            return false;
+            return null;
         }
         CheckpointManifest manifest = CheckpointManifest.parse(uuid, manifestName, json);
         for (Map.Entry<String, FileChecksum> entry : manifest.files().entrySet()) {
             checkSize(uuid, entry.getKey(), resolve(checkpoint, manifestName, entry.getKey()), entry.getValue().size());
         }
+        Map<String, FileChecksum> now = new TreeMap<>(manifest.files());
+        now.keySet().removeAll(deferred);
+        checkCrcs(checkpoint, manifestName, now, parallel);
+        return manifest;
+    }
+
+    /** The CRC32C of each file, several at once; the first failure in path order is thrown. */
+    private static void checkCrcs(CheckpointDirectory checkpoint, String manifestName, Map<String, FileChecksum> files,
+                                  Executor parallel) throws IOException {
+        String uuid = checkpoint.checkpoint().uuid();
         List<CompletableFuture<Void>> checks = new ArrayList<>();
-        for (Map.Entry<String, FileChecksum> entry : manifest.files().entrySet()) {
+        for (Map.Entry<String, FileChecksum> entry : files.entrySet()) {
             Path file = resolve(checkpoint, manifestName, entry.getKey());
             checks.add(CompletableFuture.runAsync(() -> {
                 try {
@@ -99,7 +156,6 @@ public final class CheckpointVerifier {
         if (first != null) {
             throw first;
         }
-        return true;
     }
 
     private static Path resolve(CheckpointDirectory checkpoint, String manifestName, String relativePath)

@@ -5,6 +5,7 @@ import dev.determinedbatch.json.PythonJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,17 +117,34 @@ public final class TrainingStateFiles {
      *                     that do not fit together
      */
     public static TrainingState read(Path dir) throws IOException {
+        return read(name -> FileChannel.open(file(dir, name), StandardOpenOption.READ), dir.toString());
+    }
+
+    /** Opens a state file by name, to be read front to back once. */
+    @FunctionalInterface
+    public interface FileSource {
+
+        SeekableByteChannel open(String name) throws IOException;
+    }
+
+    /**
+     * Reads what {@link #write} wrote from {@code files}, each file once, front to back (so a
+     * source that verifies as it reads sees every byte).
+     *
+     * @param where names the files' place in messages
+     */
+    public static TrainingState read(FileSource files, String where) throws IOException {
         try {
-            return readFiles(dir);
+            return readFiles(files);
         } catch (NoSuchFileException e) {
             throw e; // names the path already, and callers may want to tell "absent" apart
         } catch (IOException e) {
-            throw new IOException("cannot read the training state in " + dir + ": " + e.getMessage(), e);
+            throw new IOException("cannot read the training state in " + where + ": " + e.getMessage(), e);
         }
     }
 
-    private static TrainingState readFiles(Path dir) throws IOException {
-        JsonFields trainer = trainer(dir);
+    private static TrainingState readFiles(FileSource files) throws IOException {
+        JsonFields trainer = trainer(files);
         try {
             Map<String, Object> given = trainer.map("parameters");
             TrainingParameters parameters;
@@ -135,8 +153,8 @@ public final class TrainingStateFiles {
             } catch (IllegalArgumentException e) {
                 throw new IOException(TRAINER + ": bad parameters: " + e.getMessage(), e);
             }
-            List<Tensor> model = tensors(dir, MODEL, Network.names(parameters.hiddenUnits()), "");
-            List<Tensor> optimizer = tensors(dir, OPTIMIZER, Network.names(parameters.hiddenUnits()),
+            List<Tensor> model = tensors(files, MODEL, Network.names(parameters.hiddenUnits()), "");
+            List<Tensor> optimizer = tensors(files, OPTIMIZER, Network.names(parameters.hiddenUnits()),
                     MomentumSgd.SUFFIX);
             long[] rng = rngState(trainer);
             int[] permutation = permutation(trainer);
@@ -154,10 +172,22 @@ public final class TrainingStateFiles {
         }
     }
 
-    private static JsonFields trainer(Path dir) throws IOException {
+    private static JsonFields trainer(FileSource files) throws IOException {
         JsonFields trainer;
+        String json;
+        try (SeekableByteChannel in = files.open(TRAINER)) {
+            long size = in.size();
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IOException(TRAINER + " is too large: " + size + " bytes");
+            }
+            ByteBuffer bytes = ByteBuffer.allocate((int) size);
+            while (bytes.hasRemaining() && in.read(bytes) >= 0) {
+                // reads it whole
+            }
+            json = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+        }
         try {
-            trainer = JsonFields.parse(Files.readString(file(dir, TRAINER), StandardCharsets.UTF_8), TRAINER);
+            trainer = JsonFields.parse(json, TRAINER);
         } catch (IllegalArgumentException e) {
             throw new IOException(TRAINER + " is not valid JSON: " + e.getMessage(), e);
         }
@@ -180,10 +210,10 @@ public final class TrainingStateFiles {
     }
 
     /** The tensors of {@code name}, in the network's fixed order whatever the file's order. */
-    private static List<Tensor> tensors(Path dir, String name, List<String> expected, String suffix)
+    private static List<Tensor> tensors(FileSource files, String name, List<String> expected, String suffix)
             throws IOException {
         Safetensors.Contents contents;
-        try (FileChannel in = FileChannel.open(file(dir, name), StandardOpenOption.READ)) {
+        try (SeekableByteChannel in = files.open(name)) {
             contents = Safetensors.read(in, in.size(), name);
         }
         String version = contents.metadata().get("formatVersion");

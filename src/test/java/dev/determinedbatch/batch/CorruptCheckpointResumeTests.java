@@ -107,6 +107,28 @@ class CorruptCheckpointResumeTests {
                         + ".json: checksum manifest missing; this checkpoint must be verified, and cannot be without it");
     }
 
+    @Test
+    void aTrainingCheckpointWhoseWeightsAreDamagedIsFoundAsTheyAreReadAndNotRestored() throws IOException {
+        TrainingState state = TrainingRun.start(new TrainingParameters(3, 1, 100, 0.1f, 0.9f, 8),
+                DigitsDataset.loadBundled().split()).state();
+        StoredCheckpoint stored = storeTraining(state, 90);
+        Path weights = checkpointRoot().resolve(stored.uuid()).resolve(TrainingStateFiles.MODEL);
+        byte[] bytes = Files.readAllBytes(weights);
+        bytes[bytes.length - 3] ^= 0x40; // in the last tensor's data: the header still parses
+        Files.write(weights, bytes);
+
+        try (TrialSession session = open(TRIAL)) {
+            assertThatThrownBy(() -> TrainingCheckpoints.restore(session.checkpoints(), stored.uuid(), TRIAL))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .cause().isInstanceOfSatisfying(CorruptCheckpointException.class, e -> {
+                        assertThat(e.file()).isEqualTo(TrainingStateFiles.MODEL);
+                        assertThat(e.problem()).startsWith("crc32c mismatch");
+                    });
+            assertThat(TrainingCheckpoints.restore(session.checkpoints(), storeTraining(state, 180).uuid(), TRIAL)
+                    .state().model()).isEqualTo(state.model());
+        }
+    }
+
     /** A checkpoint as the training job stores it (see {@link TrainingCheckpoints#store}). */
     private StoredCheckpoint storeTraining(TrainingState state, long step) throws IOException {
         try (TrialSession session = open(TRIAL)) {

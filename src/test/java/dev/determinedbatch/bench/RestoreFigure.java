@@ -1,5 +1,6 @@
 package dev.determinedbatch.bench;
 
+import dev.determinedbatch.batch.support.TrainingCheckpoints;
 import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import dev.determinedbatch.storage.Verification;
@@ -71,7 +72,8 @@ final class RestoreFigure implements Figure {
     }
 
     private static void restore(CheckpointStorage storage, String uuid, long steps) throws Exception {
-        TrainingState restored = storage.restore(uuid, dir -> TrainingStateFiles.read(dir.root()), Verification.REQUIRED);
+        // as the job restores: each state file read once, checked against the manifest as it is read
+        TrainingState restored = storage.restore(uuid, TrainingCheckpoints.stateReader(), Verification.REQUIRED);
         if (restored.stepsCompleted() != steps) {
             throw new IllegalStateException("restored " + restored.stepsCompleted() + " steps, stored " + steps);
         }

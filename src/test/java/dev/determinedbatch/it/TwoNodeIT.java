@@ -26,11 +26,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two nodes, two bootable-jar processes on one machine, sharing a PostgreSQL job repository, S3
- * checkpoint storage and one master (all started by the test, on loopback). A job started on node A
- * is refused a restart on node B while A lives; A is killed with {@code kill -9}; B marks the
- * execution FAILED and its trial ERROR once A's lease is lost, restarts it through its API, and two
- * restarts sent to two nodes at once start it once; it completes with the weights of an
- * uninterrupted run.
+ * checkpoint storage and one master (all started by the test, on loopback). Each node takes itself
+ * for a machine of its own ({@code determined.batch.test.machine}), so that a node judges the other's
+ * lease by its renewals alone, as across machines. A job started on node A is refused a restart on
+ * node B while A lives; A is killed with {@code kill -9}; B marks the execution FAILED and its trial
+ * ERROR once A's lease times out, restarts it through its API, and two restarts sent to two nodes at
+ * once start it once; it completes with the weights of an uninterrupted run. Apart from that: two
+ * nodes started at the same moment on an empty database both create the tables and serve.
  */
 class TwoNodeIT {
 
@@ -66,6 +68,10 @@ class TwoNodeIT {
                 Map<String, Object> failed = onB.awaitExitStatus(killed, "FAILED: recovered after crash of server ");
                 assertThat(failed).containsEntry("batchStatus", "FAILED");
                 assertThat((String) failed.get("exitStatus")).endsWith(", pid " + killedPid + ")");
+                // of another machine, A's pid told B nothing: B waited until A's lease timed out
+                assertThat(awaitLogLine(b, "DETBATCH-0400 recovered job execution " + killed + " "))
+                        .contains("pid " + killedPid + ") was last renewed at ", ", more than 3 s ago")
+                        .doesNotContain("its process is gone");
                 assertThat(StandInTrials.await(master, trial, "STATE_ERROR").state())
                         .as("the lost node's trial, not RUNNING forever").isEqualTo("STATE_ERROR");
 
@@ -95,6 +101,90 @@ class TwoNodeIT {
                 }
                 b.stop();
             }
+        }
+    }
+
+    @Test
+    void twoNodesStartingAtOnceOnAnEmptyDatabaseBothCreateTheTablesAndServe() throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "two-node-it")).toAbsolutePath();
+        PostgresTestServer.Database database = PostgresTestServer.shared().createDatabase();
+        try (S3TestServer s3 = new S3TestServer(Files.createTempDirectory(work, "s3-"));
+             StandInMaster master = StandInMaster.start()) {
+            s3.createBucket(BUCKET);
+            Nodes nodes = new Nodes(work, database, s3, master);
+            List<BootableJar> started = startAtOnce(nodes, "node-c", "node-d");
+            try (BootableJar c = started.get(0); BootableJar d = started.get(1)) {
+                TrainingApi onC = new TrainingApi(c.url());
+                TrainingApi onD = new TrainingApi(d.url());
+                assertThat(onC.jobInstances("train")).as("JBeret's tables, read through C").isZero();
+                assertThat(onD.jobInstances("train")).as("JBeret's tables, read through D").isZero();
+
+                Map<String, String> parameters = new LinkedHashMap<>();
+                parameters.put("epochs", "1");
+                parameters.put("externalExperimentId", "two-nodes");
+                parameters.put("externalTrialId", "at-once-" + System.nanoTime());
+                long execution = onC.start("train", parameters).executionId();
+                assertThat(onD.awaitEnd(execution)).as("C's execution, seen from D")
+                        .containsEntry("batchStatus", "COMPLETED");
+                for (BootableJar node : started) {
+                    assertThat(Files.readString(node.log(), StandardCharsets.UTF_8))
+                            .as("the log of %s", node.log())
+                            .contains("DETBATCH-0401 server ")
+                            .doesNotContain("JBERET000624", "already exists", "duplicate key", "DETBATCH-0405");
+                }
+                c.stop();
+                d.stop();
+            }
+        }
+    }
+
+    /** Starts the nodes at the same moment (each waits until it serves); in the order named. */
+    private static List<BootableJar> startAtOnce(Nodes nodes, String... nodeIds) throws Exception {
+        ExecutorService starters = Executors.newFixedThreadPool(nodeIds.length);
+        List<Future<BootableJar>> starting = new ArrayList<>();
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            for (String nodeId : nodeIds) {
+                starting.add(starters.submit(() -> {
+                    go.await();
+                    return nodes.start(nodeId, null);
+                }));
+            }
+            go.countDown();
+            List<BootableJar> started = new ArrayList<>();
+            for (Future<BootableJar> node : starting) {
+                started.add(node.get(2 * LIMIT.toSeconds(), TimeUnit.SECONDS));
+            }
+            return started;
+        } catch (Exception e) {
+            for (Future<BootableJar> node : starting) {
+                if (node.isDone() && !node.isCancelled()) {
+                    try {
+                        node.get().close();
+                    } catch (java.util.concurrent.ExecutionException failedToStart) {
+                        e.addSuppressed(failedToStart.getCause());
+                    }
+                }
+            }
+            throw e;
+        } finally {
+            starters.shutdownNow();
+        }
+    }
+
+    /** Waits (bounded) until the node's log holds a line containing {@code text}; returns it. */
+    private static String awaitLogLine(BootableJar node, String text) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(LIMIT);
+        while (true) {
+            for (String line : Files.readAllLines(node.log(), StandardCharsets.UTF_8)) {
+                if (line.contains(text)) {
+                    return line;
+                }
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no line with \"" + text + "\" in " + node.log() + " after " + LIMIT);
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -169,6 +259,8 @@ class TwoNodeIT {
             Path data = dataDir == null ? Files.createTempDirectory(work, "data-" + nodeId + "-") : dataDir;
             Map<String, String> properties = new LinkedHashMap<>(shared);
             properties.put("determined.batch.node.id", nodeId);
+            // a machine of its own: no node judges another's lease by its pid
+            properties.put("determined.batch.test.machine", nodeId);
             return BootableJar.start(data, master, work.resolve(data.getFileName() + ".log"), properties);
         }
     }

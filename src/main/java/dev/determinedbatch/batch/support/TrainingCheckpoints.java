@@ -3,6 +3,7 @@ package dev.determinedbatch.batch.support;
 import dev.determinedbatch.client.Checkpoints;
 import dev.determinedbatch.storage.CheckpointFile;
 import dev.determinedbatch.storage.StoredCheckpoint;
+import dev.determinedbatch.storage.StreamingCheckpointReader;
 import dev.determinedbatch.storage.Verification;
 import dev.determinedbatch.training.StepResult;
 import dev.determinedbatch.training.TrainingRun;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A training checkpoint as one Determined checkpoint: the trainer's files (weights and
@@ -112,6 +114,15 @@ public final class TrainingCheckpoints {
     }
 
     /**
+     * Reads the training state of a checkpoint as {@link #restore} does: each state file once,
+     * checked against the manifest as it is read.
+     */
+    public static StreamingCheckpointReader<TrainingState> stateReader() {
+        return StreamingCheckpointReader.of(Set.copyOf(TrainingStateFiles.fileNames()),
+                dir -> TrainingStateFiles.read(dir::open, dir.root().toString()));
+    }
+
+    /**
      * The checkpoints of {@code trial} in its storage, known by the trial identity in their
      * metadata (a storage may be shared by many trials), in the storage's order.
      */
@@ -133,13 +144,14 @@ public final class TrainingCheckpoints {
      *         from its manifest, or the manifest is missing or malformed
      */
     public static Restored restore(Checkpoints checkpoints, String uuid, TrialIdentity trial) {
-        return checkpoints.restore(uuid, dir -> {
+        // the state files are checked as they are read, once (see StreamingCheckpointReader)
+        return checkpoints.restore(uuid, StreamingCheckpointReader.of(Set.copyOf(TrainingStateFiles.fileNames()), dir -> {
             TrainingCheckpointMetadata metadata = TrainingCheckpointMetadata.read(uuid, dir.checkpoint().metadata());
             if (!metadata.trial().equals(trial)) {
                 throw new IllegalStateException("checkpoint " + uuid + " belongs to trial " + metadata.trial().key()
                         + ", not to " + trial.key());
             }
-            TrainingState state = TrainingStateFiles.read(dir.root());
+            TrainingState state = TrainingStateFiles.read(dir::open, dir.root().toString());
             List<StepResult> pending;
             try {
                 pending = MetricAggregator.fromJson(Files.readString(dir.resolve(PENDING_METRICS), StandardCharsets.UTF_8));
@@ -147,6 +159,6 @@ public final class TrainingCheckpoints {
                 throw new IOException("checkpoint " + uuid + ": " + PENDING_METRICS + " is malformed: " + e.getMessage(), e);
             }
             return new Restored(dir.checkpoint(), metadata, state, pending);
-        }, Verification.REQUIRED);
+        }), Verification.REQUIRED);
     }
 }

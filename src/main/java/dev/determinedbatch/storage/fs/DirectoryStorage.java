@@ -261,9 +261,8 @@ public final class DirectoryStorage implements CheckpointStorage {
         Objects.requireNonNull(reader, "checkpoint reader");
         Objects.requireNonNull(verification, "verification");
         CheckpointDirectory checkpoint = new CheckpointDirectory(load(uuid), base.resolve(uuid));
-        CheckpointVerifier.verify(checkpoint, sidecars.file(uuid), ChecksumSidecars.name(uuid), verification,
-                parallel.executor());
-        return reader.read(checkpoint);
+        return CheckpointVerifier.read(checkpoint, sidecars.file(uuid), ChecksumSidecars.name(uuid), verification,
+                parallel.executor(), reader);
     }
 
     @Override
