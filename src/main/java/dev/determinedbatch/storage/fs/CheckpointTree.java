@@ -123,9 +123,19 @@ final class CheckpointTree {
     }
 
     /**
-     * Completes a staged checkpoint whose files were written, checksummed and synced as they were
-     * written (see {@link ParallelFiles}): writes and syncs {@code metadata.json}, then syncs
-     * each directory once, children first, the root last. Nothing is read back.
+     * Writes and syncs {@code metadata.json} into a staged checkpoint. Beside the files' own
+     * writes: nothing is published before every file and directory is synced, so their order
+     * within the staging directory does not matter after a crash.
+     */
+    static void writeMetadata(Path root, byte[] metadataJson, FileSync sync) throws IOException {
+        writeDurably(root.resolve(CheckpointMetadata.FILE_NAME), metadataJson, sync);
+    }
+
+    /**
+     * Completes a staged checkpoint whose files and {@code metadata.json} were written,
+     * checksummed and synced as they were written (see {@link ParallelFiles},
+     * {@link #writeMetadata}): syncs each directory once, children first, the root last.
+     * Nothing is read back.
      *
      * @param directories the sub-directories made for the files, parents before children
      * @param checksums   every file written, by relative name
@@ -135,8 +145,7 @@ final class CheckpointTree {
         Map<String, Long> resources = new LinkedHashMap<>();
         directories.forEach(dir -> resources.put(dir + "/", 0L));
         checksums.forEach((name, checksum) -> resources.put(name, checksum.size()));
-        resources.put(CheckpointMetadata.FILE_NAME, writeDurably(root.resolve(CheckpointMetadata.FILE_NAME), metadataJson,
-                sync));
+        resources.put(CheckpointMetadata.FILE_NAME, (long) metadataJson.length);
         for (int i = directories.size() - 1; i >= 0; i--) {
             sync.directory(root.resolve(directories.get(i)));
         }

@@ -181,7 +181,8 @@ public final class DirectoryStorage implements CheckpointStorage {
 
     /**
      * Writes the files several at a time (see {@link Options#parallelFiles}), each checksummed as
-     * its bytes pass and synced once; then {@code metadata.json}, then each directory once.
+     * its bytes pass and synced once, and meanwhile {@code metadata.json} on this thread; then
+     * each directory once. (One fsync less in line: a checkpoint every few steps waits on these.)
      */
     @Override
     public StoredCheckpoint store(Map<String, Object> metadata, Map<String, CheckpointFile> files) throws IOException {
@@ -190,7 +191,8 @@ public final class DirectoryStorage implements CheckpointStorage {
         Map<String, CheckpointFile> given = new LinkedHashMap<>(files);
         return store(metadataJson, (uuid, dir) -> {
             List<String> directories = CheckpointTree.createDirectories(dir, given.keySet());
-            Map<String, FileChecksum> checksums = parallel.write(dir, given, sync);
+            Map<String, FileChecksum> checksums = parallel.write(dir, given, sync,
+                    () -> CheckpointTree.writeMetadata(dir, metadataJson, sync));
             observer.reached(uuid, StoreObserver.Phase.FILES_STAGED);
             return CheckpointTree.sealWritten(dir, directories, checksums, metadataJson, sync);
         });

@@ -58,9 +58,29 @@ final class ParallelFiles {
      *                     write has ended when this returns
      */
     Map<String, FileChecksum> write(Path root, Map<String, CheckpointFile> files, FileSync sync) throws IOException {
+        return write(root, files, sync, () -> {
+        });
+    }
+
+    /**
+     * As {@link #write(Path, Map, FileSync)}, and runs {@code meanwhile} on the calling thread
+     * while the files are written, so that its own sync waits beside theirs, not after them.
+     *
+     * @throws IOException the failure of {@code meanwhile} first, then the files' by the order
+     *                     given; every write has ended when this returns
+     */
+    Map<String, FileChecksum> write(Path root, Map<String, CheckpointFile> files, FileSync sync, Meanwhile meanwhile)
+            throws IOException {
         Map<String, Callable<FileChecksum>> tasks = new LinkedHashMap<>();
         files.forEach((name, content) -> tasks.put(name, () -> write(root.resolve(name), content, sync)));
-        return run(tasks);
+        return run(tasks, meanwhile);
+    }
+
+    /** Work of the calling thread while the files are written. */
+    @FunctionalInterface
+    interface Meanwhile {
+
+        void run() throws IOException;
     }
 
     private static FileChecksum write(Path file, CheckpointFile content, FileSync sync) throws IOException {
@@ -80,10 +100,20 @@ final class ParallelFiles {
      *                     has ended when this returns
      */
     <T> Map<String, T> run(Map<String, Callable<T>> tasks) throws IOException {
+        return run(tasks, () -> {
+        });
+    }
+
+    private <T> Map<String, T> run(Map<String, Callable<T>> tasks, Meanwhile meanwhile) throws IOException {
         Map<String, Future<T>> running = new LinkedHashMap<>();
         tasks.forEach((key, task) -> running.put(key, threads.submit(task)));
         Map<String, T> results = new LinkedHashMap<>();
         List<Throwable> failures = new ArrayList<>();
+        try {
+            meanwhile.run();
+        } catch (IOException | RuntimeException | Error e) {
+            failures.add(e); // the tasks still use the files: wait for them before throwing
+        }
         boolean interrupted = false;
         for (Map.Entry<String, Future<T>> task : running.entrySet()) {
             while (true) {

@@ -64,12 +64,11 @@ class StreamedStoreTests {
         storage.store(Map.of("steps_completed", 3), files("a.bin", "b.bin", "sub/c.bin"));
 
         String staged = "staging " + UUID;
-        assertThat(events.subList(0, 3)).as("the caller's files, in any order")
+        assertThat(events.subList(0, 4)).as("the caller's files and metadata.json, written side by side, in any order")
                 .containsExactlyInAnyOrder("file " + staged + "/a.bin", "file " + staged + "/b.bin",
-                        "file " + staged + "/sub/c.bin");
-        assertThat(events.subList(3, events.size())).containsExactly(
+                        "file " + staged + "/sub/c.bin", "file " + staged + "/metadata.json");
+        assertThat(events.subList(4, events.size())).containsExactly(
                 "phase FILES_STAGED",
-                "file " + staged + "/metadata.json",
                 "dir " + staged + "/sub",
                 "dir " + staged,
                 "file base/.checksums/" + UUID + ".json",
@@ -179,6 +178,34 @@ class StreamedStoreTests {
                 .isInstanceOf(IOException.class).hasMessage("disk full");
 
         assertThat(othersDone.getCount()).isZero();
+        assertThat(StorageFiles.contents(base)).containsExactly(".staging/");
+    }
+
+    @Test
+    void metadataThatCannotBeSyncedFailsTheStoreAfterTheFilesBesideItEndedAndLeavesNothingBehind() throws IOException {
+        CountDownLatch filesDone = new CountDownLatch(2);
+        FileSync failingMetadata = new FileSync() {
+            @Override
+            public void file(Path file, FileChannel channel) throws IOException {
+                if (file.getFileName().toString().equals("metadata.json")) {
+                    throw new IOException("metadata.json: I/O error");
+                }
+                FileSync.FORCE.file(file, channel);
+                filesDone.countDown();
+            }
+
+            @Override
+            public void directory(Path directory) throws IOException {
+                FileSync.FORCE.directory(directory);
+            }
+        };
+        DirectoryStorage storage = new DirectoryStorage(base, DirectoryStorage.Options.defaults()
+                .withUuids(StorageFiles.uuids(UUID)).withSync(failingMetadata));
+
+        assertThatThrownBy(() -> storage.store(Map.of("steps_completed", 1), files("a.bin", "b.bin")))
+                .isInstanceOf(IOException.class).hasMessage("metadata.json: I/O error");
+
+        assertThat(filesDone.getCount()).isZero();
         assertThat(StorageFiles.contents(base)).containsExactly(".staging/");
     }
 
