@@ -3,13 +3,10 @@ package dev.determinedbatch.bench;
 import dev.determinedbatch.storage.CheckpointStorage;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import dev.determinedbatch.storage.fs.FileSystemStorages;
-import dev.determinedbatch.testsupport.Trees;
 import dev.determinedbatch.training.DigitsDataset;
 import dev.determinedbatch.training.TrainingState;
 import jakarta.batch.runtime.BatchStatus;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -45,16 +42,7 @@ final class NaiveRepositoryFigure implements Figure {
     public List<BenchmarkRow> run(BenchmarkOptions options) throws Exception {
         int rounds = options.pick(5, 2);
         DigitsDataset.Split data = DigitsDataset.loadBundled().split();
-        List<BenchmarkRow> rows = new ArrayList<>();
-        for (int megabytes : StateSizes.MEGABYTES) {
-            Path work = Files.createDirectories(options.work().resolve("p4"));
-            try {
-                rows.add(measure(megabytes, rounds, data, work));
-            } finally {
-                Trees.delete(work);
-            }
-        }
-        return rows;
+        return StateSizes.eachSize(options, "p4", (megabytes, work) -> measure(megabytes, rounds, data, work));
     }
 
     private static BenchmarkRow measure(int megabytes, int rounds, DigitsDataset.Split data, Path work)

@@ -8,7 +8,11 @@ import dev.determinedbatch.training.TrainingParameters;
 import dev.determinedbatch.training.TrainingRun;
 import dev.determinedbatch.training.TrainingState;
 import dev.determinedbatch.training.TrainingStateFiles;
+import dev.determinedbatch.testsupport.Trees;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +36,28 @@ final class StateSizes {
         // per hidden unit: 64 weights in, a bias, 10 weights out; twice (momentum); 4 bytes each
         long perUnit = 2L * 4 * (FEATURES + 1 + CLASSES);
         return (int) Math.max(1, Math.round((megabytes * (double) (1 << 20)) / perUnit));
+    }
+
+    /** Measures one state size in a work directory of its own, removed afterwards. */
+    @FunctionalInterface
+    interface SizeMeasure {
+
+        BenchmarkRow measure(int megabytes, Path work) throws Exception;
+    }
+
+    /** One row per size of {@link #MEGABYTES}, each measured in a fresh {@code <work>/<directory>}. */
+    static List<BenchmarkRow> eachSize(BenchmarkOptions options, String directory, SizeMeasure measure)
+            throws Exception {
+        List<BenchmarkRow> rows = new ArrayList<>();
+        for (int megabytes : MEGABYTES) {
+            Path work = Files.createDirectories(options.work().resolve(directory));
+            try {
+                rows.add(measure.measure(megabytes, work));
+            } finally {
+                Trees.delete(work);
+            }
+        }
+        return rows;
     }
 
     static String label(int megabytes) {
