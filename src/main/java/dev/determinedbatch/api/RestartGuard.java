@@ -19,7 +19,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -72,8 +71,7 @@ final class RestartGuard implements ContainerRequestFilter, ContainerResponseFil
             try {
                 keeper().restartEnded(claim, restarted);
             } catch (SQLException | RuntimeException e) {
-                // the row then holds the instance for this server until its lease ends, as a stale owner row does
-                LOG.log(Level.FINE, "cannot give back the claim of job instance " + claim.instanceId(), e);
+                LogCode.RESTART_CLAIM_KEPT.logThrown(LOG, e, claim.instanceId(), String.valueOf(e));
             }
         }
     }

@@ -266,7 +266,12 @@ public enum LogCode {
     // 0500-0599 the HTTP API
     RESTART_REFUSED(510, INFO, "restart of job execution {0} refused (409): {1}",
             "a restart was refused because the execution still runs, or another live server runs or restarts its job"
-            + " instance; the answer names the server");
+            + " instance; the answer names the server"),
+    RESTART_CLAIM_KEPT(511, WARNING, "job instance {0}: the claim of a restart JBeret refused could not be given back"
+            + " ({1}); its row in DETBATCH_EXECUTION_OWNER names this server until this server''s lease ends",
+            "the job repository's database failed while a refused restart gave its claim back; restarts of that job"
+            + " instance are refused naming this server until it stops; check the database, then stop this server or"
+            + " delete the instance's row in DETBATCH_EXECUTION_OWNER");
 
     private final int number;
     private final Level level;
