@@ -15,12 +15,10 @@ import dev.determinedbatch.storage.StorageSpec;
 import dev.determinedbatch.storage.StoredCheckpoint;
 import dev.determinedbatch.storage.Verification;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -138,6 +136,7 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
     private final S3Bucket bucket;
     private final S3AsyncClient client;
     private final S3TransferManager transfers;
+    private final UploadMarks marks;
 
     private S3Storage(StorageSpec.S3 location, Options options, S3Bucket bucket) {
         this.location = location;
@@ -146,6 +145,7 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
         this.bucket = bucket;
         this.client = bucket.client();
         this.transfers = S3TransferManager.builder().s3Client(client).build();
+        this.marks = new UploadMarks(bucket, keys, options.clock(), options.staleAfter());
     }
 
     /**
@@ -194,13 +194,13 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
             StoredCheckpoint stored = new StoredCheckpoint(uuid,
                     CheckpointMetadata.parse(metadataJson, CheckpointMetadata.FILE_NAME), staged.resources());
             uploading = true;
-            mark(uuid, "store");
+            marks.mark(uuid, "store");
             uploadAll(uuid, staging, staged, metadataJson);
             // last: its existence is what makes the checkpoint complete
             bucket.await(client.putObject(p -> p.bucket(location.bucket()).key(keys.manifestKey(uuid)),
                     AsyncRequestBody.fromBytes(staged.manifest().render())), "write the checksum manifest of " + uuid);
             options.observer().reached(uuid, StoreObserver.Phase.PUBLISHED);
-            unmark(uuid);
+            marks.unmark(uuid);
             return stored;
         } catch (Throwable failure) {
             if (uploading) {
@@ -236,30 +236,22 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
      */
     private void deleteAfter(Throwable failure, String uuid) {
         try {
-            bucket.await(client.deleteObject(d -> d.bucket(location.bucket()).key(keys.manifestKey(uuid))),
-                    "delete the manifest of " + uuid);
-            bucket.delete(bucket.list(keys.checkpointPrefix(uuid) + "/"), uuid);
-            unmark(uuid);
+            removeCheckpoint(uuid);
+            marks.unmark(uuid);
         } catch (IOException | RuntimeException e) {
             failure.addSuppressed(e);
         }
     }
 
-    /**
-     * Writes {@code <prefix>/.uploads/<uuid>} before the first object of a store or a delete: while it
-     * lies there the checkpoint's objects may be incomplete, and {@link #cleanUp} may remove them once
-     * it is stale and no manifest says the checkpoint is complete.
-     */
-    private void mark(String uuid, String what) throws IOException {
-        bucket.await(client.putObject(p -> p.bucket(location.bucket()).key(keys.uploadMarkKey(uuid)),
-                AsyncRequestBody.fromBytes((what + " started " + options.clock().instant())
-                        .getBytes(StandardCharsets.UTF_8))),
-                "write the upload mark of " + uuid);
+    /** The manifest first (out of sight in one request), then the checkpoint's objects. */
+    private void removeCheckpoint(String uuid) throws IOException {
+        bucket.await(client.deleteObject(d -> d.bucket(location.bucket()).key(keys.manifestKey(uuid))),
+                "delete the manifest of " + uuid);
+        removeObjects(uuid);
     }
 
-    private void unmark(String uuid) throws IOException {
-        bucket.await(client.deleteObject(d -> d.bucket(location.bucket()).key(keys.uploadMarkKey(uuid))),
-                "remove the upload mark of " + uuid);
+    private void removeObjects(String uuid) throws IOException {
+        bucket.delete(bucket.list(keys.checkpointPrefix(uuid) + "/"), uuid);
     }
 
     @Override
@@ -353,11 +345,9 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
     public void delete(String uuid) throws IOException {
         CheckpointUuid.require(uuid);
         // a crash after the manifest's delete would leave objects never listed: the mark lets cleanUp find them
-        mark(uuid, "delete");
-        bucket.await(client.deleteObject(d -> d.bucket(location.bucket()).key(keys.manifestKey(uuid))),
-                "delete the manifest of " + uuid);
-        bucket.delete(bucket.list(keys.checkpointPrefix(uuid) + "/"), uuid);
-        unmark(uuid);
+        marks.mark(uuid, "delete");
+        removeCheckpoint(uuid);
+        marks.unmark(uuid);
     }
 
     /**
@@ -371,21 +361,14 @@ public final class S3Storage implements CheckpointStorage, AutoCloseable {
      */
     @Override
     public int cleanUp() throws IOException {
-        String directory = keys.uploadMarkDirectory();
-        Instant staleBefore = options.clock().instant().minus(options.staleAfter());
-        int removed = 0;
-        for (S3Object mark : bucket.list(directory)) {
-            String uuid = mark.key().substring(directory.length());
-            if (!CheckpointUuid.isValid(uuid) || mark.lastModified() == null || mark.lastModified().isAfter(staleBefore)) {
-                continue;
-            }
+        List<String> stale = marks.stale();
+        for (String uuid : stale) {
             if (manifest(uuid).isEmpty()) {
-                bucket.delete(bucket.list(keys.checkpointPrefix(uuid) + "/"), uuid);
+                removeObjects(uuid);
             }
-            unmark(uuid);
-            removed++;
+            marks.unmark(uuid);
         }
-        return removed;
+        return stale.size();
     }
 
     /** Whether the bucket still exists and the credentials reach it (the readiness check). */
