@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,102 +41,111 @@ class TwoNodeIT {
     private static final String BUCKET = "checkpoints";
     private static final Duration LIMIT = Duration.ofSeconds(120);
 
+    private Path work;
+    private S3TestServer s3;
+    private StandInMaster master;
+    private Nodes nodes;
+
+    /** Each test: its own database, S3 server (with the bucket) and master, all on loopback. */
+    @BeforeEach
+    void startSharedParts() throws Exception {
+        work = Files.createDirectories(Path.of("target", "two-node-it")).toAbsolutePath();
+        PostgresTestServer.Database database = PostgresTestServer.shared().createDatabase();
+        s3 = new S3TestServer(Files.createTempDirectory(work, "s3-"));
+        master = StandInMaster.start();
+        s3.createBucket(BUCKET);
+        nodes = new Nodes(work, database, s3, master);
+    }
+
+    @AfterEach
+    void stopSharedParts() throws Exception {
+        try (S3TestServer closedLast = s3; StandInMaster closedFirst = master) {
+            // closed in reverse order, as the tests' try-with-resources did
+        }
+    }
+
     @Test
     void aJobOfANodeKilledWithKill9IsRecoveredAndFinishedByTheOtherNode() throws Exception {
-        Path work = Files.createDirectories(Path.of("target", "two-node-it")).toAbsolutePath();
-        PostgresTestServer.Database database = PostgresTestServer.shared().createDatabase();
-        try (S3TestServer s3 = new S3TestServer(Files.createTempDirectory(work, "s3-"));
-             StandInMaster master = StandInMaster.start()) {
-            s3.createBucket(BUCKET);
-            Nodes nodes = new Nodes(work, database, s3, master);
-            Map<String, String> parameters = TrainingApi.longRun("two-nodes", "killed", 120, 37);
-            String trial = parameters.get("externalTrialId");
-            Path dataA = Files.createTempDirectory(work, "data-a-");
+        Map<String, String> parameters = TrainingApi.longRun("two-nodes", "killed", 120, 37);
+        String trial = parameters.get("externalTrialId");
+        Path dataA = Files.createTempDirectory(work, "data-a-");
 
-            // one after the other: JBeret creates its tables when the first node starts
-            try (BootableJar a = nodes.start("node-a", dataA); BootableJar b = nodes.start("node-b", null)) {
-                TrainingApi onA = new TrainingApi(a.url());
-                TrainingApi onB = new TrainingApi(b.url());
-                long killed = onA.start("train", parameters).executionId();
-                awaitCheckpoints(master, 1);
+        // one after the other: JBeret creates its tables when the first node starts
+        try (BootableJar a = nodes.start("node-a", dataA); BootableJar b = nodes.start("node-b", null)) {
+            TrainingApi onA = new TrainingApi(a.url());
+            TrainingApi onB = new TrainingApi(b.url());
+            long killed = onA.start("train", parameters).executionId();
+            awaitCheckpoints(master, 1);
 
-                TrainingApi.Answer refused = onB.post("api/jobexecutions/" + killed + "/restart", Map.of());
-                assertThat(refused.status()).as("B's answer while A runs the execution: %s", refused).isEqualTo(409);
-                assertThat(refused.text()).contains("pid " + a.pid());
-                assertThat(onB.executionsOfTheInstanceOf(killed)).as("the refusal created no execution").isEqualTo(1);
+            TrainingApi.Answer refused = onB.post("api/jobexecutions/" + killed + "/restart", Map.of());
+            assertThat(refused.status()).as("B's answer while A runs the execution: %s", refused).isEqualTo(409);
+            assertThat(refused.text()).contains("pid " + a.pid());
+            assertThat(onB.executionsOfTheInstanceOf(killed)).as("the refusal created no execution").isEqualTo(1);
 
-                long killedPid = a.pid();
-                assertThat(a.kill(9)).as("exit value after SIGKILL").isEqualTo(137);
-                Map<String, Object> failed = onB.awaitExitStatus(killed, "FAILED: recovered after crash of server ");
-                assertThat(failed).containsEntry("batchStatus", "FAILED");
-                assertThat((String) failed.get("exitStatus")).endsWith(", pid " + killedPid + ")");
-                // of another machine, A's pid told B nothing: B waited until A's lease timed out
-                assertThat(awaitLogLine(b, "DETBATCH-0400 recovered job execution " + killed + " "))
-                        .contains("pid " + killedPid + ") was last renewed at ", ", more than 3 s ago")
-                        .doesNotContain("its process is gone");
-                assertThat(StandInTrials.await(master, trial, "STATE_ERROR").state())
-                        .as("the lost node's trial, not RUNNING forever").isEqualTo("STATE_ERROR");
+            long killedPid = a.pid();
+            assertThat(a.kill(9)).as("exit value after SIGKILL").isEqualTo(137);
+            Map<String, Object> failed = onB.awaitExitStatus(killed, "FAILED: recovered after crash of server ");
+            assertThat(failed).containsEntry("batchStatus", "FAILED");
+            assertThat((String) failed.get("exitStatus")).endsWith(", pid " + killedPid + ")");
+            // of another machine, A's pid told B nothing: B waited until A's lease timed out
+            assertThat(awaitLogLine(b, "DETBATCH-0400 recovered job execution " + killed + " "))
+                    .contains("pid " + killedPid + ") was last renewed at ", ", more than 3 s ago")
+                    .doesNotContain("its process is gone");
+            assertThat(StandInTrials.await(master, trial, "STATE_ERROR").state())
+                    .as("the lost node's trial, not RUNNING forever").isEqualTo("STATE_ERROR");
 
-                int reported = master.state().checkpoints().size();
-                long onNodeB = onB.restart(killed, "restart on node B");
-                awaitCheckpoints(master, reported + 1);
-                assertThat(onB.post("api/jobexecutions/" + onNodeB + "/stop", Map.of()).status()).isLessThan(300);
-                onB.awaitExitStatus(onNodeB, "STOPPED");
+            int reported = master.state().checkpoints().size();
+            long onNodeB = onB.restart(killed, "restart on node B");
+            awaitCheckpoints(master, reported + 1);
+            assertThat(onB.post("api/jobexecutions/" + onNodeB + "/stop", Map.of()).status()).isLessThan(300);
+            onB.awaitExitStatus(onNodeB, "STOPPED");
 
-                try (BootableJar again = nodes.start("node-a", dataA)) {
-                    List<TrainingApi.Answer> answers = restartAtOnce(onNodeB, new TrainingApi(again.url()), onB);
-                    assertThat(answers).extracting(TrainingApi.Answer::status).as("%s", answers)
-                            .containsExactlyInAnyOrder(200, 409);
-                    TrainingApi.Answer won = answers.stream().filter(answer -> answer.status() == 200)
-                            .findFirst().orElseThrow();
-                    TrainingApi winner = answers.get(0) == won ? new TrainingApi(again.url()) : onB;
-                    assertThat(winner.executionsOfTheInstanceOf(onNodeB)).as("one restart, one new execution")
-                            .isEqualTo(3);
+            try (BootableJar again = nodes.start("node-a", dataA)) {
+                List<TrainingApi.Answer> answers = restartAtOnce(onNodeB, new TrainingApi(again.url()), onB);
+                assertThat(answers).extracting(TrainingApi.Answer::status).as("%s", answers)
+                        .containsExactlyInAnyOrder(200, 409);
+                TrainingApi.Answer won = answers.stream().filter(answer -> answer.status() == 200)
+                        .findFirst().orElseThrow();
+                TrainingApi winner = answers.get(0) == won ? new TrainingApi(again.url()) : onB;
+                assertThat(winner.executionsOfTheInstanceOf(onNodeB)).as("one restart, one new execution")
+                        .isEqualTo(3);
 
-                    Map<String, String> reference = new LinkedHashMap<>(parameters);
-                    reference.put("externalTrialId", "reference-" + System.nanoTime());
-                    winner.assertCompletesWithTheWeightsOfAnUninterruptedRun(won.executionId(), reference,
-                            "after kill -9 on node A, a restart and a stop on node B, and two restarts at once");
-                    assertThat(StandInTrials.await(master, trial, "STATE_COMPLETED").state())
-                            .isEqualTo("STATE_COMPLETED");
-                    again.stop();
-                }
-                b.stop();
+                Map<String, String> reference = new LinkedHashMap<>(parameters);
+                reference.put("externalTrialId", "reference-" + System.nanoTime());
+                winner.assertCompletesWithTheWeightsOfAnUninterruptedRun(won.executionId(), reference,
+                        "after kill -9 on node A, a restart and a stop on node B, and two restarts at once");
+                assertThat(StandInTrials.await(master, trial, "STATE_COMPLETED").state())
+                        .isEqualTo("STATE_COMPLETED");
+                again.stop();
             }
+            b.stop();
         }
     }
 
     @Test
     void twoNodesStartingAtOnceOnAnEmptyDatabaseBothCreateTheTablesAndServe() throws Exception {
-        Path work = Files.createDirectories(Path.of("target", "two-node-it")).toAbsolutePath();
-        PostgresTestServer.Database database = PostgresTestServer.shared().createDatabase();
-        try (S3TestServer s3 = new S3TestServer(Files.createTempDirectory(work, "s3-"));
-             StandInMaster master = StandInMaster.start()) {
-            s3.createBucket(BUCKET);
-            Nodes nodes = new Nodes(work, database, s3, master);
-            List<BootableJar> started = startAtOnce(nodes, "node-c", "node-d");
-            try (BootableJar c = started.get(0); BootableJar d = started.get(1)) {
-                TrainingApi onC = new TrainingApi(c.url());
-                TrainingApi onD = new TrainingApi(d.url());
-                assertThat(onC.jobInstances("train")).as("JBeret's tables, read through C").isZero();
-                assertThat(onD.jobInstances("train")).as("JBeret's tables, read through D").isZero();
+        List<BootableJar> started = startAtOnce(nodes, "node-c", "node-d");
+        try (BootableJar c = started.get(0); BootableJar d = started.get(1)) {
+            TrainingApi onC = new TrainingApi(c.url());
+            TrainingApi onD = new TrainingApi(d.url());
+            assertThat(onC.jobInstances("train")).as("JBeret's tables, read through C").isZero();
+            assertThat(onD.jobInstances("train")).as("JBeret's tables, read through D").isZero();
 
-                Map<String, String> parameters = new LinkedHashMap<>();
-                parameters.put("epochs", "1");
-                parameters.put("externalExperimentId", "two-nodes");
-                parameters.put("externalTrialId", "at-once-" + System.nanoTime());
-                long execution = onC.start("train", parameters).executionId();
-                assertThat(onD.awaitEnd(execution)).as("C's execution, seen from D")
-                        .containsEntry("batchStatus", "COMPLETED");
-                for (BootableJar node : started) {
-                    assertThat(Files.readString(node.log(), StandardCharsets.UTF_8))
-                            .as("the log of %s", node.log())
-                            .contains("DETBATCH-0401 server ")
-                            .doesNotContain("JBERET000624", "already exists", "duplicate key", "DETBATCH-0405");
-                }
-                c.stop();
-                d.stop();
+            Map<String, String> parameters = new LinkedHashMap<>();
+            parameters.put("epochs", "1");
+            parameters.put("externalExperimentId", "two-nodes");
+            parameters.put("externalTrialId", "at-once-" + System.nanoTime());
+            long execution = onC.start("train", parameters).executionId();
+            assertThat(onD.awaitEnd(execution)).as("C's execution, seen from D")
+                    .containsEntry("batchStatus", "COMPLETED");
+            for (BootableJar node : started) {
+                assertThat(Files.readString(node.log(), StandardCharsets.UTF_8))
+                        .as("the log of %s", node.log())
+                        .contains("DETBATCH-0401 server ")
+                        .doesNotContain("JBERET000624", "already exists", "duplicate key", "DETBATCH-0405");
             }
+            c.stop();
+            d.stop();
         }
     }
 
